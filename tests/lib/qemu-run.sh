@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
 	*) echo "qemu-run: error: unknown option '$1'" >&2; exit 4 ;;
 	esac
 done
-err() { echo "qemu-run: error: $*" >&2; exit "${2:-4}"; }
+err() { echo "qemu-run: error: $1" >&2; exit "${2:-4}"; }
 [ -f "$kernel" ] || err "kernel image '$kernel' not found"
 [ -f "$payload/guest.sh" ] || err "payload '$payload' has no guest.sh"
 busybox=/bin/busybox	# from busybox-static: the guest has no libc
@@ -72,9 +72,10 @@ exec 3>/dev/ttyS1
 echo "@@ksplice-guest $nonce begin" >&3
 cd /payload && sh ./guest.sh >&3 2>&1 </dev/null
 echo "@@ksplice-guest $nonce end rc=$?" >&3
-# Closing the UART waits until its transmit buffer has drained.
+# Closing the UART waits until its transmit buffer has drained. The test
+# kernel has no ACPI power-off; a reboot ends QEMU (-no-reboot).
 exec 3>&-
-poweroff -f
+reboot -f
 EOT
 chmod +x "$root/init"
 (cd "$root" && find . | cpio -o -H newc -R 0:0 --quiet) | gzip -1 >"$work/initrd.gz" ||
@@ -101,7 +102,7 @@ bad+='INFO: task .* blocked|rcu_sched self-detected|rcu: INFO|soft lockup|hard L
 bad+='UBSAN:|KASAN:|lockdep|Call Trace:|double fault|unable to handle'
 if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
 	tail -n 20 "$console" >&2
-	err "guest hung: no poweroff within ${timeout}s" 2
+	err "guest hung: not finished within ${timeout}s" 2
 fi
 if grep -aEq "$bad" "$console"; then
 	grep -aE -A3 "$bad" "$console" | head -n 40 >&2

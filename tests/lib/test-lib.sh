@@ -76,9 +76,15 @@ expect_exit() {
 }
 
 # require_kernel: build or reuse the cached test kernel; sets KERNEL_TREE.
+# A KERNEL_TREE already in the environment (a tree built by
+# build-kernel.sh) is used as it is.
 require_kernel() {
-	KERNEL_TREE=$("$TOP/tests/kernel/build-kernel.sh") ||
-		die "test kernel not available"
+	if [ -z "${KERNEL_TREE:-}" ]; then
+		KERNEL_TREE=$("$TOP/tests/kernel/build-kernel.sh") ||
+			die "test kernel not available"
+	fi
+	[ -f "$KERNEL_TREE/.ksplice-test-kernel" ] ||
+		die "'$KERNEL_TREE' is not a test-kernel tree from build-kernel.sh"
 	export KERNEL_TREE
 }
 
