@@ -1,0 +1,609 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * sidecar.c: load, validate and index one ksplice sidecar
+ * (docs/sidecar-format.md). See sidecar.h.
+ *
+ * The reader is strict about what it needs and tolerant about the rest:
+ * schema, version, compiler, flags_hash, functions and data must be there;
+ * every function needs name, hash and section, every data object name,
+ * section, size and init_hash. Other keys may be absent (they default to
+ * false, null or empty), but a key that is present must have its
+ * documented type. Unknown keys are ignored, as the format allows.
+ */
+#include <ctype.h>
+#include <fcntl.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cjson/cJSON.h>
+
+#include "sidecar.h"
+#include "util.h"
+
+/* Where in the document a value sits, for messages: "functions[3]". */
+struct loc {
+	const char *path;
+	const char *array;
+	int idx;
+};
+
+static int bad(const struct loc *l, const char *key, const char *what)
+{
+	if (l->array)
+		return error("sidecar '%s': '%s[%d].%s' %s", l->path, l->array,
+			     l->idx, key, what);
+	return error("sidecar '%s': '%s' %s", l->path, key, what);
+}
+
+static int missing(const struct loc *l, const char *key)
+{
+	if (l->array)
+		return error("sidecar '%s': missing key '%s[%d].%s'", l->path,
+			     l->array, l->idx, key);
+	return error("sidecar '%s': missing key '%s'", l->path, key);
+}
+
+/* A string value; absent or null gives NULL unless required. */
+static int get_string(const struct loc *l, const cJSON *obj, const char *key,
+		      bool required, const char **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!v || (cJSON_IsNull(v) && !required))
+		return required ? missing(l, key) : 0;
+	if (!cJSON_IsString(v))
+		return bad(l, key, "is not a string");
+	if (required && !v->valuestring[0])
+		return bad(l, key, "is empty");
+	*out = v->valuestring;
+	return 0;
+}
+
+static int get_bool(const struct loc *l, const cJSON *obj, const char *key,
+		    bool *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = false;
+	if (!v)
+		return 0;
+	if (!cJSON_IsBool(v))
+		return bad(l, key, "is not a boolean");
+	*out = cJSON_IsTrue(v);
+	return 0;
+}
+
+/* A non-negative integer that a double holds exactly. */
+static int get_uint(const struct loc *l, const cJSON *obj, const char *key,
+		    bool required, uint64_t *out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	double d;
+
+	*out = 0;
+	if (!v)
+		return required ? missing(l, key) : 0;
+	if (!cJSON_IsNumber(v))
+		return bad(l, key, "is not a number");
+	d = v->valuedouble;
+	if (!(d >= 0 && d <= 9007199254740992.0) || floor(d) != d)
+		return bad(l, key, "is not a non-negative integer");
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int get_array(const struct loc *l, const cJSON *obj, const char *key,
+		     bool required, const cJSON **out)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	*out = NULL;
+	if (!v)
+		return required ? missing(l, key) : 0;
+	if (!cJSON_IsArray(v))
+		return bad(l, key, "is not an array");
+	*out = v;
+	return 0;
+}
+
+/* An optional array of strings into a malloc'ed vector. */
+static int get_strings(const struct loc *l, const cJSON *obj, const char *key,
+		       const char ***out, size_t *nr)
+{
+	const cJSON *arr, *v;
+	size_t n = 0;
+
+	*out = NULL;
+	*nr = 0;
+	if (get_array(l, obj, key, false, &arr))
+		return -1;
+	if (!arr || !cJSON_GetArraySize(arr))
+		return 0;
+	*out = calloc(cJSON_GetArraySize(arr), sizeof(**out));
+	if (!*out)
+		return error("out of memory");
+	cJSON_ArrayForEach(v, arr) {
+		if (!cJSON_IsString(v))
+			return bad(l, key, "has an entry that is not a string");
+		(*out)[n++] = v->valuestring;
+	}
+	*nr = n;
+	return 0;
+}
+
+static int get_inlined(const struct loc *l, const cJSON *obj,
+		       struct sc_function *f)
+{
+	const cJSON *arr, *v;
+	struct loc il = *l;
+	char where[64];
+	size_t n = 0;
+
+	if (get_array(l, obj, "inlined", false, &arr))
+		return -1;
+	if (!arr || !cJSON_GetArraySize(arr))
+		return 0;
+	f->inlined = calloc(cJSON_GetArraySize(arr), sizeof(*f->inlined));
+	if (!f->inlined)
+		return error("out of memory");
+	snprintf(where, sizeof(where), "%s[%d].inlined", l->array, l->idx);
+	il.array = where;
+	cJSON_ArrayForEach(v, arr) {
+		struct sc_inlined *in = &f->inlined[n];
+
+		il.idx = n;
+		if (!cJSON_IsObject(v))
+			return bad(l, "inlined", "has an entry that is not an object");
+		if (get_string(&il, v, "name", true, &in->name) ||
+		    get_string(&il, v, "body_hash", false, &in->body_hash))
+			return -1;
+		n++;
+	}
+	f->nr_inlined = n;
+	return 0;
+}
+
+static int parse_function(const struct loc *l, const cJSON *v,
+			  struct sc_function *f)
+{
+	uint64_t line;
+
+	if (!cJSON_IsObject(v))
+		return error("sidecar '%s': '%s[%d]' is not an object",
+			     l->path, l->array, l->idx);
+	if (get_string(l, v, "name", true, &f->name) ||
+	    get_string(l, v, "hash", true, &f->hash) ||
+	    get_string(l, v, "section", true, &f->section) ||
+	    get_string(l, v, "linkage", false, &f->linkage) ||
+	    get_string(l, v, "visibility", false, &f->visibility) ||
+	    get_string(l, v, "file", false, &f->file) ||
+	    get_uint(l, v, "line", false, &line) ||
+	    get_string(l, v, "body_hash", false, &f->body_hash) ||
+	    get_string(l, v, "clone_of", false, &f->clone_of) ||
+	    get_string(l, v, "clone_kind", false, &f->clone_kind) ||
+	    get_strings(l, v, "refs", &f->refs, &f->nr_refs) ||
+	    get_inlined(l, v, f) ||
+	    get_strings(l, v, "static_locals", &f->static_locals,
+			&f->nr_static_locals) ||
+	    get_bool(l, v, "fentry", &f->fentry) ||
+	    get_bool(l, v, "init", &f->init) ||
+	    get_bool(l, v, "exit", &f->exit) ||
+	    get_bool(l, v, "notrace", &f->notrace))
+		return -1;
+	f->line = (long)line;
+	return 0;
+}
+
+static int parse_data(const struct loc *l, const cJSON *v, struct sc_data *d)
+{
+	if (!cJSON_IsObject(v))
+		return error("sidecar '%s': '%s[%d]' is not an object",
+			     l->path, l->array, l->idx);
+	return get_string(l, v, "name", true, &d->name) ||
+	       get_string(l, v, "section", true, &d->section) ||
+	       get_uint(l, v, "size", true, &d->size) ||
+	       get_string(l, v, "init_hash", true, &d->init_hash) ||
+	       get_string(l, v, "linkage", false, &d->linkage) ||
+	       get_string(l, v, "owner", false, &d->owner) ||
+	       get_bool(l, v, "readonly", &d->readonly) ? -1 : 0;
+}
+
+static int parse_header(struct sidecar *sc, const cJSON *root)
+{
+	struct loc l = { sc->path, NULL, 0 };
+	const char *schema;
+	const cJSON *v;
+
+	if (!cJSON_IsObject(root))
+		return error("sidecar '%s': top level is not a JSON object",
+			     sc->path);
+	if (get_string(&l, root, "schema", true, &schema))
+		return -1;
+	if (strcmp(schema, SIDECAR_SCHEMA))
+		return error("sidecar '%s': schema is '%s', expected '%s'",
+			     sc->path, schema, SIDECAR_SCHEMA);
+	v = cJSON_GetObjectItemCaseSensitive(root, "version");
+	if (!v)
+		return missing(&l, "version");
+	if (!cJSON_IsNumber(v))
+		return bad(&l, "version", "is not a number");
+	if (v->valuedouble != SIDECAR_VERSION)
+		return error("sidecar '%s': unsupported version %g (this reader knows version %d)",
+			     sc->path, v->valuedouble, SIDECAR_VERSION);
+	return get_string(&l, root, "compiler", true, &sc->compiler) ||
+	       get_string(&l, root, "flags_hash", true, &sc->flags_hash) ||
+	       get_string(&l, root, "source", false, &sc->source) ||
+	       get_string(&l, root, "object", false, &sc->object) ? -1 : 0;
+}
+
+static int parse_symbols(struct sidecar *sc, const cJSON *root)
+{
+	struct loc l = { sc->path, NULL, 0 };
+	const cJSON *funcs, *data, *v;
+
+	if (get_array(&l, root, "functions", true, &funcs) ||
+	    get_array(&l, root, "data", true, &data))
+		return -1;
+	sc->funcs = calloc(cJSON_GetArraySize(funcs) + 1, sizeof(*sc->funcs));
+	sc->data = calloc(cJSON_GetArraySize(data) + 1, sizeof(*sc->data));
+	if (!sc->funcs || !sc->data)
+		return error("out of memory");
+	l.array = "functions";
+	cJSON_ArrayForEach(v, funcs) {
+		l.idx = sc->nr_funcs;
+		if (parse_function(&l, v, &sc->funcs[sc->nr_funcs++]))
+			return -1;
+	}
+	l.array = "data";
+	cJSON_ArrayForEach(v, data) {
+		l.idx = sc->nr_data;
+		if (parse_data(&l, v, &sc->data[sc->nr_data++]))
+			return -1;
+	}
+	return 0;
+}
+
+static void json_position(const char *buf, size_t off, int *line, int *col)
+{
+	size_t i;
+
+	*line = 1;
+	*col = 1;
+	for (i = 0; i < off; i++) {
+		if (buf[i] == '\n') {
+			++*line;
+			*col = 1;
+		} else {
+			++*col;
+		}
+	}
+}
+
+static bool all_space(const char *buf, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!isspace((unsigned char)buf[i]))
+			return false;
+	return true;
+}
+
+static cJSON *parse_json(const char *path, const char *buf, size_t len)
+{
+	const char *end = NULL;
+	size_t off;
+	cJSON *root;
+	int line, col;
+
+	if (all_space(buf, len)) {
+		error("sidecar '%s': empty file", path);
+		return NULL;
+	}
+	root = cJSON_ParseWithLengthOpts(buf, len, &end, false);
+	if (root) {
+		/* cJSON stops after the first value; only space may follow. */
+		off = end - buf;
+		while (off < len && isspace((unsigned char)buf[off]))
+			off++;
+		if (off == len)
+			return root;
+		cJSON_Delete(root);
+		json_position(buf, off, &line, &col);
+		error("sidecar '%s': malformed JSON at line %d, column %d: data after the document",
+		      path, line, col);
+		return NULL;
+	}
+	off = end && end >= buf && end <= buf + len ? (size_t)(end - buf) : len;
+	json_position(buf, off, &line, &col);
+	error("sidecar '%s': malformed JSON at line %d, column %d", path, line,
+	      col);
+	return NULL;
+}
+
+static bool component_is_number(const char *p, size_t n)
+{
+	size_t i;
+
+	if (!n)
+		return false;
+	for (i = 0; i < n; i++)
+		if (!isdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
+/* Length of "__<digits>_<digits>_" at p, or 0. */
+static size_t initcall_id_len(const char *p)
+{
+	const char *q = p;
+	int part;
+
+	if (q[0] != '_' || q[1] != '_')
+		return 0;
+	q += 2;
+	for (part = 0; part < 2; part++) {
+		if (!isdigit((unsigned char)*q))
+			return 0;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q++ != '_')
+			return 0;
+	}
+	return q - p;
+}
+
+size_t sidecar_normalise(const char *name, char *out)
+{
+	static const char *const initcalls[] = {
+		"__initcall__kmod_", "__initstub__kmod_",
+	};
+	const char *p = name, *dot;
+	char *o = out;
+	size_t i, n;
+
+	for (i = 0; i < ARRAY_SIZE(initcalls); i++) {
+		if (!starts_with(name, initcalls[i]))
+			continue;
+		for (p = name + strlen(initcalls[i]); *p; p++) {
+			n = initcall_id_len(p);
+			if (n) {
+				memcpy(o, name, p + 2 - name);
+				o += p + 2 - name;
+				p += n;
+				break;
+			}
+		}
+		if (!*p)
+			p = name;
+		break;
+	}
+	/* First component is kept; numeric ones after it are dropped. */
+	dot = strchr(p, '.');
+	n = dot ? (size_t)(dot - p) : strlen(p);
+	memcpy(o, p, n);
+	if (o == out && starts_with(p, "__UNIQUE_ID_"))
+		while (n > strlen("__UNIQUE_ID_") && isdigit((unsigned char)o[n - 1]))
+			n--;
+	o += n;
+	p += n;
+	while (*p == '.') {
+		p++;
+		dot = strchr(p, '.');
+		n = dot ? (size_t)(dot - p) : strlen(p);
+		if (!component_is_number(p, n)) {
+			*o++ = '.';
+			memcpy(o, p, n);
+			o += n;
+		}
+		p += n;
+	}
+	*o = '\0';
+	return o - out;
+}
+
+/* Open addressing; each slot holds the first index of a chain. */
+static int index_build(struct sc_index *ix, size_t nr, const char *(*key)(
+		       const struct sidecar *, int), const struct sidecar *sc,
+		       int (*next)(const struct sidecar *, int, int))
+{
+	size_t size = 16, i;
+	int k;
+
+	while (size < nr * 2)
+		size *= 2;
+	ix->slots = malloc(size * sizeof(*ix->slots));
+	if (!ix->slots)
+		return error("out of memory");
+	memset(ix->slots, 0xff, size * sizeof(*ix->slots));
+	ix->mask = size - 1;
+	/* Walk backwards and push to the front: chains end up in order. */
+	for (k = (int)nr - 1; k >= 0; k--) {
+		const char *s = key(sc, k);
+		uint32_t h = 2166136261u;
+
+		for (i = 0; s[i]; i++)
+			h = (h ^ (unsigned char)s[i]) * 16777619u;
+		for (i = h & ix->mask;; i = (i + 1) & ix->mask) {
+			if (ix->slots[i] < 0 || !strcmp(key(sc, ix->slots[i]), s)) {
+				next(sc, k, ix->slots[i]);
+				ix->slots[i] = k;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int index_find(const struct sc_index *ix, const struct sidecar *sc,
+		      const char *(*key)(const struct sidecar *, int),
+		      const char *s)
+{
+	uint32_t h = 2166136261u;
+	size_t i;
+
+	if (!ix->slots)
+		return -1;
+	for (i = 0; s[i]; i++)
+		h = (h ^ (unsigned char)s[i]) * 16777619u;
+	for (i = h & ix->mask; ix->slots[i] >= 0; i = (i + 1) & ix->mask)
+		if (!strcmp(key(sc, ix->slots[i]), s))
+			return ix->slots[i];
+	return -1;
+}
+
+static const char *func_key(const struct sidecar *sc, int i)
+{
+	return sc->funcs[i].norm;
+}
+
+static const char *data_key(const struct sidecar *sc, int i)
+{
+	return sc->data[i].key;
+}
+
+static int func_link(const struct sidecar *sc, int i, int next)
+{
+	return sc->funcs[i].next_same = next;
+}
+
+static int data_link(const struct sidecar *sc, int i, int next)
+{
+	return sc->data[i].next_same = next;
+}
+
+static int normalise_all(struct sidecar *sc)
+{
+	size_t total = 1, i;
+	char *p;
+
+	for (i = 0; i < sc->nr_funcs; i++)
+		total += strlen(sc->funcs[i].name) + 1;
+	for (i = 0; i < sc->nr_data; i++)
+		total += 2 * strlen(sc->data[i].name) + 2 +
+			 (sc->data[i].owner ? strlen(sc->data[i].owner) + 2 : 0);
+	p = sc->names = malloc(total);
+	if (!p)
+		return error("out of memory");
+	for (i = 0; i < sc->nr_funcs; i++) {
+		sc->funcs[i].norm = p;
+		p += sidecar_normalise(sc->funcs[i].name, p) + 1;
+	}
+	for (i = 0; i < sc->nr_data; i++) {
+		struct sc_data *d = &sc->data[i];
+
+		d->norm = p;
+		p += sidecar_normalise(d->name, p) + 1;
+		d->key = d->norm;
+		if (!d->owner)
+			continue;
+		d->key = p;
+		p += sidecar_normalise(d->owner, p);
+		memcpy(p, "::", 2);
+		p += 2;
+		p += sidecar_normalise(d->name, p) + 1;
+	}
+	return 0;
+}
+
+struct sidecar *sidecar_parse(const char *path, const char *buf, size_t len)
+{
+	struct sidecar *sc = calloc(1, sizeof(*sc));
+
+	if (!sc || !(sc->path = strdup(path))) {
+		free(sc);
+		error("out of memory");
+		return NULL;
+	}
+	sc->json = parse_json(path, buf, len);
+	if (!sc->json || parse_header(sc, sc->json) ||
+	    parse_symbols(sc, sc->json) || normalise_all(sc) ||
+	    index_build(&sc->func_index, sc->nr_funcs, func_key, sc,
+			func_link) ||
+	    index_build(&sc->data_index, sc->nr_data, data_key, sc,
+			data_link)) {
+		sidecar_free(sc);
+		return NULL;
+	}
+	return sc;
+}
+
+struct sidecar *sidecar_load_at(int dirfd, const char *path, const char *shown)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct sidecar *sc = NULL;
+
+	if (!read_file_at(dirfd, path, "sidecar", shown, &sb))
+		sc = sidecar_parse(shown, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return sc;
+}
+
+void sidecar_free(struct sidecar *sc)
+{
+	size_t i;
+
+	if (!sc)
+		return;
+	for (i = 0; i < sc->nr_funcs; i++) {
+		free(sc->funcs[i].refs);
+		free(sc->funcs[i].inlined);
+		free(sc->funcs[i].static_locals);
+	}
+	free(sc->funcs);
+	free(sc->data);
+	free(sc->func_index.slots);
+	free(sc->data_index.slots);
+	free(sc->names);
+	cJSON_Delete(sc->json);
+	free(sc->path);
+	free(sc);
+}
+
+int sidecar_check_comparable(const struct sidecar *pre,
+			     const struct sidecar *post)
+{
+	if (strcmp(pre->compiler, post->compiler))
+		return error("sidecars '%s' and '%s' were made by different compilers ('%s' and '%s')",
+			     pre->path, post->path, pre->compiler, post->compiler);
+	if (strcmp(pre->flags_hash, post->flags_hash))
+		return error("sidecars '%s' and '%s' were made with different code-generation flags (flags_hash '%s' and '%s')",
+			     pre->path, post->path, pre->flags_hash,
+			     post->flags_hash);
+	return 0;
+}
+
+const struct sc_function *find_function(const struct sidecar *sc,
+					const char *norm)
+{
+	int i = index_find(&sc->func_index, sc, func_key, norm);
+
+	return i < 0 ? NULL : &sc->funcs[i];
+}
+
+const struct sc_data *find_data(const struct sidecar *sc, const char *key)
+{
+	int i = index_find(&sc->data_index, sc, data_key, key);
+
+	return i < 0 ? NULL : &sc->data[i];
+}
+
+const struct sc_function *next_same_function(const struct sidecar *sc,
+					     const struct sc_function *f)
+{
+	return f->next_same < 0 ? NULL : &sc->funcs[f->next_same];
+}
+
+const struct sc_data *next_same_data(const struct sidecar *sc,
+				     const struct sc_data *d)
+{
+	return d->next_same < 0 ? NULL : &sc->data[d->next_same];
+}
+
+bool is_clone(const struct sc_function *f)
+{
+	return f->clone_of || strchr(f->name, '.');
+}
