@@ -3,12 +3,11 @@
  * sidecar.c: load, validate and index one ksplice sidecar
  * (docs/sidecar-format.md). See sidecar.h.
  *
- * The reader is strict about what it needs and tolerant about the rest:
- * schema, version, compiler, flags_hash, functions and data must be there;
- * every function needs name, hash and section, every data object name,
- * section, size and init_hash. Other keys may be absent (they default to
- * false, null or empty), but a key that is present must have its
- * documented type. Unknown keys are ignored, as the format allows.
+ * The reader is strict: every key the format documents must be present
+ * with its documented type (null only where the format allows it), so a
+ * plugin that drifts from docs/sidecar-format.md is caught at the first
+ * sidecar instead of producing a wrong diff. Unknown keys are ignored, as
+ * the format allows additions without a version bump.
  */
 #include <ctype.h>
 #include <fcntl.h>
@@ -45,18 +44,27 @@ static int missing(const struct loc *l, const char *key)
 	return error("sidecar '%s': missing key '%s'", l->path, key);
 }
 
-/* A string value; absent or null gives NULL unless required. */
+/* How get_string() treats a value. */
+enum {
+	NONEMPTY = 1,	/* "" is an error */
+	NULLABLE = 2,	/* null is allowed and gives NULL */
+};
+
+/* Every documented key is always present; a nullable one may hold null. */
 static int get_string(const struct loc *l, const cJSON *obj, const char *key,
-		      bool required, const char **out)
+		      int flags, const char **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	*out = NULL;
-	if (!v || (cJSON_IsNull(v) && !required))
-		return required ? missing(l, key) : 0;
+	if (!v)
+		return missing(l, key);
+	if (cJSON_IsNull(v) && (flags & NULLABLE))
+		return 0;
 	if (!cJSON_IsString(v))
-		return bad(l, key, "is not a string");
-	if (required && !v->valuestring[0])
+		return bad(l, key, flags & NULLABLE ? "is not a string or null" :
+			   "is not a string");
+	if ((flags & NONEMPTY) && !v->valuestring[0])
 		return bad(l, key, "is empty");
 	*out = v->valuestring;
 	return 0;
@@ -69,7 +77,7 @@ static int get_bool(const struct loc *l, const cJSON *obj, const char *key,
 
 	*out = false;
 	if (!v)
-		return 0;
+		return missing(l, key);
 	if (!cJSON_IsBool(v))
 		return bad(l, key, "is not a boolean");
 	*out = cJSON_IsTrue(v);
@@ -78,14 +86,14 @@ static int get_bool(const struct loc *l, const cJSON *obj, const char *key,
 
 /* A non-negative integer that a double holds exactly. */
 static int get_uint(const struct loc *l, const cJSON *obj, const char *key,
-		    bool required, uint64_t *out)
+		    uint64_t *out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 	double d;
 
 	*out = 0;
 	if (!v)
-		return required ? missing(l, key) : 0;
+		return missing(l, key);
 	if (!cJSON_IsNumber(v))
 		return bad(l, key, "is not a number");
 	d = v->valuedouble;
@@ -96,13 +104,13 @@ static int get_uint(const struct loc *l, const cJSON *obj, const char *key,
 }
 
 static int get_array(const struct loc *l, const cJSON *obj, const char *key,
-		     bool required, const cJSON **out)
+		     const cJSON **out)
 {
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
 
 	*out = NULL;
 	if (!v)
-		return required ? missing(l, key) : 0;
+		return missing(l, key);
 	if (!cJSON_IsArray(v))
 		return bad(l, key, "is not an array");
 	*out = v;
@@ -118,7 +126,7 @@ static int get_strings(const struct loc *l, const cJSON *obj, const char *key,
 
 	*out = NULL;
 	*nr = 0;
-	if (get_array(l, obj, key, false, &arr))
+	if (get_array(l, obj, key, &arr))
 		return -1;
 	if (!arr || !cJSON_GetArraySize(arr))
 		return 0;
@@ -142,7 +150,7 @@ static int get_inlined(const struct loc *l, const cJSON *obj,
 	char where[64];
 	size_t n = 0;
 
-	if (get_array(l, obj, "inlined", false, &arr))
+	if (get_array(l, obj, "inlined", &arr))
 		return -1;
 	if (!arr || !cJSON_GetArraySize(arr))
 		return 0;
@@ -157,8 +165,8 @@ static int get_inlined(const struct loc *l, const cJSON *obj,
 		il.idx = n;
 		if (!cJSON_IsObject(v))
 			return bad(l, "inlined", "has an entry that is not an object");
-		if (get_string(&il, v, "name", true, &in->name) ||
-		    get_string(&il, v, "body_hash", false, &in->body_hash))
+		if (get_string(&il, v, "name", NONEMPTY, &in->name) ||
+		    get_string(&il, v, "body_hash", NULLABLE, &in->body_hash))
 			return -1;
 		n++;
 	}
@@ -174,16 +182,16 @@ static int parse_function(const struct loc *l, const cJSON *v,
 	if (!cJSON_IsObject(v))
 		return error("sidecar '%s': '%s[%d]' is not an object",
 			     l->path, l->array, l->idx);
-	if (get_string(l, v, "name", true, &f->name) ||
-	    get_string(l, v, "hash", true, &f->hash) ||
-	    get_string(l, v, "section", true, &f->section) ||
-	    get_string(l, v, "linkage", false, &f->linkage) ||
-	    get_string(l, v, "visibility", false, &f->visibility) ||
-	    get_string(l, v, "file", false, &f->file) ||
-	    get_uint(l, v, "line", false, &line) ||
-	    get_string(l, v, "body_hash", false, &f->body_hash) ||
-	    get_string(l, v, "clone_of", false, &f->clone_of) ||
-	    get_string(l, v, "clone_kind", false, &f->clone_kind) ||
+	if (get_string(l, v, "name", NONEMPTY, &f->name) ||
+	    get_string(l, v, "linkage", NONEMPTY, &f->linkage) ||
+	    get_string(l, v, "visibility", NONEMPTY, &f->visibility) ||
+	    get_string(l, v, "section", NONEMPTY, &f->section) ||
+	    get_string(l, v, "file", 0, &f->file) ||
+	    get_uint(l, v, "line", &line) ||
+	    get_string(l, v, "hash", NONEMPTY, &f->hash) ||
+	    get_string(l, v, "body_hash", NULLABLE, &f->body_hash) ||
+	    get_string(l, v, "clone_of", NULLABLE, &f->clone_of) ||
+	    get_string(l, v, "clone_kind", NULLABLE, &f->clone_kind) ||
 	    get_strings(l, v, "refs", &f->refs, &f->nr_refs) ||
 	    get_inlined(l, v, f) ||
 	    get_strings(l, v, "static_locals", &f->static_locals,
@@ -202,13 +210,13 @@ static int parse_data(const struct loc *l, const cJSON *v, struct sc_data *d)
 	if (!cJSON_IsObject(v))
 		return error("sidecar '%s': '%s[%d]' is not an object",
 			     l->path, l->array, l->idx);
-	return get_string(l, v, "name", true, &d->name) ||
-	       get_string(l, v, "section", true, &d->section) ||
-	       get_uint(l, v, "size", true, &d->size) ||
-	       get_string(l, v, "init_hash", true, &d->init_hash) ||
-	       get_string(l, v, "linkage", false, &d->linkage) ||
-	       get_string(l, v, "owner", false, &d->owner) ||
-	       get_bool(l, v, "readonly", &d->readonly) ? -1 : 0;
+	return get_string(l, v, "name", NONEMPTY, &d->name) ||
+	       get_string(l, v, "linkage", NONEMPTY, &d->linkage) ||
+	       get_string(l, v, "section", NONEMPTY, &d->section) ||
+	       get_uint(l, v, "size", &d->size) ||
+	       get_bool(l, v, "readonly", &d->readonly) ||
+	       get_string(l, v, "owner", NULLABLE | NONEMPTY, &d->owner) ||
+	       get_string(l, v, "init_hash", NONEMPTY, &d->init_hash) ? -1 : 0;
 }
 
 static int parse_header(struct sidecar *sc, const cJSON *root)
@@ -220,7 +228,7 @@ static int parse_header(struct sidecar *sc, const cJSON *root)
 	if (!cJSON_IsObject(root))
 		return error("sidecar '%s': top level is not a JSON object",
 			     sc->path);
-	if (get_string(&l, root, "schema", true, &schema))
+	if (get_string(&l, root, "schema", 0, &schema))
 		return -1;
 	if (strcmp(schema, SIDECAR_SCHEMA))
 		return error("sidecar '%s': schema is '%s', expected '%s'",
@@ -230,13 +238,14 @@ static int parse_header(struct sidecar *sc, const cJSON *root)
 		return missing(&l, "version");
 	if (!cJSON_IsNumber(v))
 		return bad(&l, "version", "is not a number");
-	if (v->valuedouble != SIDECAR_VERSION)
+	if (v->valuedouble != SIDECAR_VERSION ||
+	    v->valueint != SIDECAR_VERSION)
 		return error("sidecar '%s': unsupported version %g (this reader knows version %d)",
 			     sc->path, v->valuedouble, SIDECAR_VERSION);
-	return get_string(&l, root, "compiler", true, &sc->compiler) ||
-	       get_string(&l, root, "flags_hash", true, &sc->flags_hash) ||
-	       get_string(&l, root, "source", false, &sc->source) ||
-	       get_string(&l, root, "object", false, &sc->object) ? -1 : 0;
+	return get_string(&l, root, "compiler", NONEMPTY, &sc->compiler) ||
+	       get_string(&l, root, "source", 0, &sc->source) ||
+	       get_string(&l, root, "object", 0, &sc->object) ||
+	       get_string(&l, root, "flags_hash", NONEMPTY, &sc->flags_hash) ? -1 : 0;
 }
 
 static int parse_symbols(struct sidecar *sc, const cJSON *root)
@@ -244,8 +253,8 @@ static int parse_symbols(struct sidecar *sc, const cJSON *root)
 	struct loc l = { sc->path, NULL, 0 };
 	const cJSON *funcs, *data, *v;
 
-	if (get_array(&l, root, "functions", true, &funcs) ||
-	    get_array(&l, root, "data", true, &data))
+	if (get_array(&l, root, "functions", &funcs) ||
+	    get_array(&l, root, "data", &data))
 		return -1;
 	sc->funcs = calloc(cJSON_GetArraySize(funcs) + 1, sizeof(*sc->funcs));
 	sc->data = calloc(cJSON_GetArraySize(data) + 1, sizeof(*sc->data));
