@@ -136,6 +136,10 @@ static const char **sorted_refs(const struct sc_function *f, size_t *nr)
 		error("out of memory");
 		return NULL;
 	}
+	if (!f->nr_refs) {
+		*nr = 0;
+		return v;
+	}
 	memcpy(v, f->refs, f->nr_refs * sizeof(*v));
 	qsort(v, f->nr_refs, sizeof(*v), cmp_str);
 	for (i = 0; i < f->nr_refs; i++)
