@@ -188,13 +188,19 @@ char *ks_clone_kind(const char *name)
 }
 
 /*
- * __LINE__ expands to the line of the outermost macro's use, and
- * expand_location() resolves a location inside macro expansions to that
- * same expansion point, so the two can be compared.
+ * The line a __LINE__ in the statement at loc would have, or 0 if the
+ * statement does not come from a macro expansion. Inside a macro, __LINE__
+ * expands to the line of the outermost macro's use, and expand_location()
+ * resolves a virtual location to that same expansion point, so the two can
+ * be compared. Outside macros the coincidence of a constant and its line
+ * is too common to take (f(x, 3) on line 3), so only macro-expanded
+ * statements count: WARN_ON, BUG_ON, might_sleep, printk and pr_* all are.
  */
 int ks_line_of(location_t loc)
 {
-	if (loc == UNKNOWN_LOCATION || loc == BUILTINS_LOCATION)
+	loc = LOCATION_LOCUS(loc);
+	if (loc == UNKNOWN_LOCATION || loc == BUILTINS_LOCATION ||
+	    !linemap_location_from_macro_expansion_p(line_table, loc))
 		return 0;
 	return expand_location(loc).line;
 }
@@ -209,7 +215,7 @@ void ks_hash_int(struct ks_hash *hs, int line, HOST_WIDE_INT v)
 	ks_hash_u64(hs, (uint64_t)v);
 }
 
-static void hash_type(struct ks_hash *hs, tree type)
+static void hash_type_1(struct ks_hash *hs, tree type, bool size)
 {
 	ks_hash_u64(hs, KS_T_TYPE);
 	if (!type || !TYPE_P(type)) {
@@ -217,14 +223,19 @@ static void hash_type(struct ks_hash *hs, tree type)
 		return;
 	}
 	ks_hash_u64(hs, TREE_CODE(type));
-	ks_hash_u64(hs, TYPE_MODE_RAW(type));
+	ks_hash_u64(hs, size ? TYPE_MODE_RAW(type) : 0);
 	ks_hash_u64(hs, TYPE_UNSIGNED(type));
 	if (INTEGRAL_TYPE_P(type) || POINTER_TYPE_P(type))
 		ks_hash_u64(hs, TYPE_PRECISION(type));
-	if (TYPE_SIZE(type) && tree_fits_uhwi_p(TYPE_SIZE(type)))
+	if (size && TYPE_SIZE(type) && tree_fits_uhwi_p(TYPE_SIZE(type)))
 		ks_hash_u64(hs, tree_to_uhwi(TYPE_SIZE(type)));
-	ks_hash_u64(hs, TYPE_ALIGN(type));
+	ks_hash_u64(hs, size ? TYPE_ALIGN(type) : 0);
 	ks_hash_u64(hs, TYPE_VOLATILE(type));
+}
+
+static void hash_type(struct ks_hash *hs, tree type)
+{
+	hash_type_1(hs, type, true);
 }
 
 static void hash_local(struct ks_tree_ctx *c, unsigned int key)
@@ -395,6 +406,27 @@ void ks_hash_tree(struct ks_tree_ctx *c, tree t)
 		return;
 	default:
 		break;
+	}
+	if (TREE_CODE(t) == COMPONENT_REF &&
+	    (TREE_CODE(TREE_OPERAND(t, 0)) == MEM_REF ||
+	     TREE_CODE(TREE_OPERAND(t, 0)) == INDIRECT_REF)) {
+		/*
+		 * p->field: the code depends on where the field is, not on
+		 * the size of the whole struct behind p.
+		 */
+		tree base = TREE_OPERAND(t, 0);
+
+		ks_hash_u64(hs, KS_T_EXPR);
+		ks_hash_u64(hs, COMPONENT_REF);
+		hash_type(hs, TREE_TYPE(t));
+		ks_hash_u64(hs, TREE_THIS_VOLATILE(t));
+		ks_hash_u64(hs, TREE_CODE(base));
+		hash_type_1(hs, TREE_TYPE(base), false);
+		for (int i = 0; i < TREE_OPERAND_LENGTH(base); i++)
+			ks_hash_tree(c, TREE_OPERAND(base, i));
+		ks_hash_tree(c, TREE_OPERAND(t, 1));
+		ks_hash_tree(c, TREE_OPERAND(t, 2));
+		return;
 	}
 	if (EXPR_P(t)) {
 		int n = TREE_OPERAND_LENGTH(t);

@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """verdicts.py KEY PRE.json POST.json: for every function of either sidecar,
 by normalised name, print "name: equal", "name: changed" (KEY differs),
-"name: only-pre" or "name: only-post", sorted by name."""
+"name: only-pre" or "name: only-post", sorted by name. Functions whose
+normalised names collide (two .constprop clones) compare as a multiset."""
 import json
 import re
 import sys
@@ -19,7 +20,10 @@ def normalise(name):
 
 
 def load(path, key):
-    return {normalise(f["name"]): f[key] for f in json.load(open(path))["functions"]}
+    out = {}
+    for f in json.load(open(path))["functions"]:
+        out.setdefault(normalise(f["name"]), []).append(json.dumps(f[key]))
+    return {name: sorted(values) for name, values in out.items()}
 
 
 def main():

@@ -2,7 +2,9 @@
 /* Kernel-like macros that use __LINE__ and __COUNTER__, for the fixtures. */
 #ifndef KMACROS_H
 #define KMACROS_H
-extern int printk(const char *fmt, ...);
+extern int _printk(const char *fmt, ...);
+/* printk is a macro in the kernel too (printk_index_wrap) */
+#define printk(fmt, ...) _printk(fmt, ##__VA_ARGS__)
 extern void __might_sleep(const char *file, int line);
 extern void __attribute__((noreturn)) panic(const char *fmt, ...);
 
