@@ -67,8 +67,8 @@ static int set_value(const struct option *o, const char *arg)
 }
 
 /* --name[=value]; *i may advance past a separate value. */
-static int parse_long(const struct command *cmd, const struct option *options,
-		      int argc, char **argv, int *i)
+static int parse_long(const struct option *options, int argc, char **argv,
+		      int *i)
 {
 	const char *arg = argv[*i] + 2, *eq = strchr(arg, '=');
 	size_t len = eq ? (size_t)(eq - arg) : strlen(arg);
@@ -149,7 +149,7 @@ int parse_options(const struct command *cmd, const struct option *options,
 			return PARSE_OPT_HELP;
 		}
 		if (arg[1] == '-')
-			ret = parse_long(cmd, options, argc, argv, &i);
+			ret = parse_long(options, argc, argv, &i);
 		else
 			ret = parse_short(options, argc, argv, &i);
 		if (ret)
