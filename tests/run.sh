@@ -15,6 +15,21 @@ if [ $# = 0 ]; then
 		$(ls "$top"/tests/kernel/*.t 2>/dev/null)
 fi
 
+# All kernel tests of one run use the same test kernel: resolve it once, so
+# that a plugin rebuilt halfway through cannot switch trees under the run.
+case " $* " in
+*/tests/kernel/*|*" tests/kernel/"*)
+	if [ -z "${KERNEL_TREE:-}" ]; then
+		echo "test kernel: $("$top/tests/kernel/build-kernel.sh" --print-key) (building it if not cached)"
+		if KERNEL_TREE=$("$top/tests/kernel/build-kernel.sh"); then
+			export KERNEL_TREE
+		else
+			export KSPLICE_KERNEL_BROKEN="the test kernel failed to build (see above)"
+		fi
+	fi
+	;;
+esac
+
 for t; do
 	name=$(basename "$(dirname "$t")")/$(basename "$t" .t)
 	log=$out/$name.log

@@ -90,6 +90,9 @@ log=$cache/kernel/$key.log
 tmp=$cache/kernel/$key.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
+# Interrupted: stop the build (make passes the signal on to its jobs) and
+# leave nothing half-built behind.
+trap 'pkill -TERM -P $$; wait; rm -rf "$tmp"; exit 130' INT TERM
 echo "build-kernel: building test kernel $key (log: $log)" >&2
 start=$(date +%s)
 {
@@ -116,6 +119,7 @@ plugin=$plugin_sum
 cc=$cc
 EOT
 mv "$tmp" "$tree"
+trap - INT TERM
 echo "build-kernel: built in $(( $(date +%s) - start ))s" >&2
 
 # Prune old trees, keeping the most recently used ones.

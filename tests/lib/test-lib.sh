@@ -79,6 +79,7 @@ expect_exit() {
 # A KERNEL_TREE already in the environment (a tree built by
 # build-kernel.sh) is used as it is.
 require_kernel() {
+	[ -z "${KSPLICE_KERNEL_BROKEN:-}" ] || die "$KSPLICE_KERNEL_BROKEN"
 	if [ -z "${KERNEL_TREE:-}" ]; then
 		KERNEL_TREE=$("$TOP/tests/kernel/build-kernel.sh") ||
 			die "test kernel not available"
