@@ -144,6 +144,49 @@ static int add_function_blocker(struct dctx *c, const struct sc_function *pf,
 	return 0;
 }
 
+static const struct sc_function *find_named(const struct sidecar *sc,
+					    const char *name)
+{
+	const struct sc_function *f;
+	char norm[512];
+
+	if (strlen(name) >= sizeof(norm))
+		return NULL;
+	sidecar_normalise(name, norm);
+	for (f = find_function(sc, norm); f; f = next_same_function(sc, f))
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/*
+ * A .cold part has no body_hash or inlined list of its own: they are on
+ * its parent. Explain it by its parent: "cold part of 'foo': only inlined
+ * callee 'bar' changed". Returns 1 if it did not apply.
+ */
+static int cold_reason(struct dctx *c, const struct sc_function *pf,
+		       const struct sc_function *qf, struct change *ch)
+{
+	const struct sc_function *pp, *qp;
+	char *why;
+
+	if (pf->body_hash || qf->body_hash || !pf->clone_of || !qf->clone_of ||
+	    !qf->clone_kind || !ends_with(qf->clone_kind, "cold"))
+		return 1;
+	pp = find_named(c->pre, pf->clone_of);
+	qp = find_named(c->post, qf->clone_of);
+	if (!pp || !qp || !pp->body_hash || !qp->body_hash)
+		return 1;
+	if (function_reason(pp, qp, true, ch))
+		return -1;
+	why = xstrfmt("cold part of '%s': %s", qf->clone_of, ch->reason);
+	if (!why)
+		return -1;
+	free(ch->reason);
+	ch->reason = why;
+	return 0;
+}
+
 static int compare_function(struct dctx *c, const struct sc_function *pf,
 			    const struct sc_function *qf)
 {
@@ -163,7 +206,10 @@ static int compare_function(struct dctx *c, const struct sc_function *pf,
 			return ret;
 	}
 	ch = add_change(c, CHANGED_FUNCTION, SYM_FUNCTION, qf->name, NULL, NULL);
-	if (!ch || function_reason(pf, qf, code_changed, ch))
+	if (!ch)
+		return -1;
+	ret = code_changed ? cold_reason(c, pf, qf, ch) : 1;
+	if (ret < 0 || (ret > 0 && function_reason(pf, qf, code_changed, ch)))
 		return -1;
 	return add_function_blocker(c, pf, qf);
 }

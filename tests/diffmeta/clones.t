@@ -78,4 +78,29 @@ result: patchable (functions: 1 changed, 1 new, 0 removed; data: 0 changed, 0 ne
 EOT
 diffmeta_run 0 e.json f.json
 test_cmp expect actual
+
+step "a .cold part is explained by its parent's body and inlined callees"
+{
+	begin_sidecar
+	fn foo 1111 body_hash=b inlined='[{"name": "inl", "body_hash": "i1"}]'
+	fn foo.cold 2222 section=.text.unlikely clone_of=foo clone_kind=cold body_hash=null
+	begin_data
+	end_sidecar
+} >g.json
+{
+	begin_sidecar
+	fn foo 1112 body_hash=b inlined='[{"name": "inl", "body_hash": "i2"}]'
+	fn foo.cold 2223 section=.text.unlikely clone_of=foo clone_kind=cold body_hash=null
+	begin_data
+	end_sidecar
+} >h.json
+cat >expect <<'EOT'
+x.o:
+  changed function 'foo': only inlined callee 'inl' changed
+  changed function 'foo.cold': cold part of 'foo': only inlined callee 'inl' changed
+
+result: patchable (functions: 2 changed, 0 new, 0 removed; data: 0 changed, 0 new, 0 removed)
+EOT
+diffmeta_run 0 g.json h.json
+test_cmp expect actual
 test_done
