@@ -413,6 +413,8 @@ static unsigned int code_execute(function *fun)
 	cold = ks_new_func(&ks_unit);
 	fill_func(cold, decl, ACONCAT((name, ".cold", NULL)));
 	cold->uid = 0;
+	cold->linkage = "local";	/* final emits foo.cold as a local label */
+	cold->visibility = "default";
 	cold->hash = ks_hash_final(&c.hs[1]);
 	cold->refs = c.refs[1];
 	set_section(cold, ks_section_name(unlikely_text_section()));

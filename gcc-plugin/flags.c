@@ -97,7 +97,9 @@ char *ks_object_path(void)
  * Options that cannot change the code of a function whose source is the
  * same: names of outputs, dumps and dependency files, header search and
  * macros (what they change shows in the function hashes), file-name maps,
- * diagnostics, plugins. docs/sidecar-format.md lists them.
+ * diagnostics, plugins. docs/sidecar-format.md lists them. Function and
+ * data sections count by their effective values, which the sections
+ * option sets.
  */
 static bool skip_option(const char *opt)
 {
@@ -109,6 +111,9 @@ static bool skip_option(const char *opt)
 		"-fplugin", "-fdiagnostics-", "-fmessage-length",
 		"-fno-diagnostics-", "-fmax-errors", "-pedantic",
 		"-fshow-column", "-fno-show-column", "-fno-caret-diagnostics",
+		/* hashed by their effective values, see ks_flags_hash() */
+		"-ffunction-sections", "-fno-function-sections",
+		"-fdata-sections", "-fno-data-sections",
 		NULL
 	};
 
