@@ -1,0 +1,287 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * redirect.c - switching functions, all at once, under stop_machine.
+ *
+ * The switch runs on every online CPU at the same time. The first CPU to
+ * arrive checks the stacks and, if no task is inside a function being
+ * replaced, writes every jmp (or restores every saved byte) with the
+ * kernel's own text_poke machinery, while the others spin. Then every CPU
+ * executes sync_core() before it returns to normal work, so none can run
+ * stale instructions (cross-modifying code on x86 requires a serialising
+ * instruction on each CPU that executes the modified bytes).
+ *
+ * Locking: cpus_read_lock() then text_mutex, the order the kernel's other
+ * text patchers (jump labels, static calls, kprobes) use, then
+ * stop_machine_cpuslocked(). Holding text_mutex keeps ftrace, kprobes,
+ * jump labels and static calls from rewriting text concurrently.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/cpu.h>
+#include <linux/delay.h>
+#include <linux/kprobes.h>
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <asm/sync_core.h>
+#include "arch.h"
+#include "core.h"
+#include "debug.h"
+#include "redirect.h"
+#include "safety.h"
+#include "symbols.h"
+
+#define SWITCH_TRIES		5
+#define SWITCH_FIRST_WAIT_MS	20
+
+/**
+ * ksplice_prepare_func - work out where a patch's jmp goes and what it is
+ *
+ * f->old_addr and f->new_addr are set. Refuses (-EBUSY, abort unexpected)
+ * when a kprobe or another patcher occupies the bytes the jmp would cover.
+ */
+int ksplice_prepare_func(struct ksplice_part *p, struct ksplice_func *f)
+{
+	struct ksplice_update *u = p->update;
+	struct insn insn;
+	unsigned long a;
+
+	f->old_size = ksplice_symbol_size(f->old_addr);
+	f->new_size = ksplice_symbol_size(f->new_addr);
+	f->site = ksplice_patch_site(f->old_addr);
+	if (!f->old_size || !f->new_size ||
+	    f->site + KSPLICE_JMP_SIZE > f->old_addr + f->old_size) {
+		ksplice_log(u, "'%s': no room for a jmp (size %lu)", f->name, f->old_size);
+		goto unexpected;
+	}
+	if (!ksplice_jmp_in_range(f->site, f->new_addr)) {
+		ksplice_log(u, "'%s': new code out of jmp range", f->name);
+		goto unexpected;
+	}
+	for (a = f->site; a < f->site + KSPLICE_JMP_SIZE; a += insn.length) {
+		if (!ksplice_decode(&insn, (void *)a, MAX_INSN_SIZE))
+			break;
+		if (ksplice_insn_is_int3(&insn)) {
+			ksplice_log(u, "'%s'+0x%lx: int3 in the bytes to patch (a kprobe or text patching in progress)",
+				    f->name, a - f->old_addr);
+			goto unexpected;
+		}
+		if (insn.opcode.bytes[0] == 0xe9 && a == f->site) {
+			ksplice_log(u, "'%s'+0x%lx: a jmp is already there (another patcher?)",
+				    f->name, a - f->old_addr);
+			goto unexpected;
+		}
+	}
+	if (ksplice_kernel.get_kprobe) {
+		bool probed = false;
+
+		preempt_disable();
+		for (a = f->site; a < f->site + KSPLICE_JMP_SIZE; a++)
+			probed |= ksplice_kernel.get_kprobe((void *)a) != NULL;
+		preempt_enable();
+		if (probed) {
+			ksplice_log(u, "'%s': a kprobe sits in the bytes to patch", f->name);
+			goto unexpected;
+		}
+	}
+	memcpy(f->saved, (void *)f->site, KSPLICE_JMP_SIZE);
+	ksplice_make_jmp(f->jmp, f->site, f->new_addr);
+	ksplice_log(u, "'%s': jmp at 0x%lx (+0x%lx) to 0x%lx, saved %*ph", f->name,
+		    f->site, f->site - f->old_addr, f->new_addr,
+		    KSPLICE_JMP_SIZE, f->saved);
+	return 0;
+unexpected:
+	u->abort = KSPLICE_ABORT_UNEXPECTED;
+	return -EBUSY;
+}
+
+/**
+ * ksplice_write_new_relocs - fill in the new code's references to the kernel
+ *
+ * Every symbol is resolved. Written through text_poke, as the new code is
+ * read-only; idempotent, so a second apply after a reverse rewrites the
+ * same values.
+ */
+int ksplice_write_new_relocs(struct ksplice_part *p)
+{
+	const struct ksplice_header *h = p->hdr;
+	int ret = 0;
+	u32 i;
+
+	mutex_lock(ksplice_kernel.text_mutex);
+	for (i = 0; i < h->nr_relocs; i++) {
+		const struct ksplice_reloc *r = &h->relocs[i];
+		unsigned long s = p->sym_addr[r->symbol] + r->addend;
+		unsigned long where = (unsigned long)r->where;
+		u64 v64 = s;
+		u32 v32;
+		s64 pc;
+
+		if (!(r->flags & KSPLICE_RELOC_NEW))
+			continue;
+		switch (r->type) {
+		case KSPLICE_R_ABS64:
+			ksplice_kernel.text_poke(r->where, &v64, 8);
+			continue;
+		case KSPLICE_R_PC32:
+			pc = (s64)(s - where);
+			if (pc != (s32)pc)
+				goto overflow;
+			v32 = (u32)pc;
+			break;
+		case KSPLICE_R_ABS32:
+			if (s != (u32)s)
+				goto overflow;
+			v32 = s;
+			break;
+		case KSPLICE_R_ABS32S:
+			if ((long)s != (s32)s)
+				goto overflow;
+			v32 = s;
+			break;
+		default:
+			goto overflow;
+		}
+		ksplice_kernel.text_poke(r->where, &v32, 4);
+	}
+	goto out;
+overflow:
+	ksplice_log(p->update, "relocation %u ('%s', type %u) cannot be written", i,
+		    h->symbols[h->relocs[i].symbol].name, h->relocs[i].type);
+	p->update->abort = KSPLICE_ABORT_UNEXPECTED;
+	ret = -ERANGE;
+out:
+	mutex_unlock(ksplice_kernel.text_mutex);
+	return ret;
+}
+
+struct switch_ctx {
+	struct ksplice_update *u;
+	bool reverse;
+	struct ksplice_range *ranges;
+	unsigned int nr;
+	atomic_t entered;
+	int done;
+	int result;
+	char bad[96];
+};
+
+/* The first CPU in: check, then write. Others are spinning. */
+static int switch_leader(struct switch_ctx *c)
+{
+	struct ksplice_part *p;
+	u32 i;
+
+	if (!ksplice_stacks_safe(c->ranges, c->nr, c->u->conflicts,
+				 sizeof(c->u->conflicts)))
+		return -EBUSY;
+	for_each_part(c->u, p)
+		for (i = 0; i < p->hdr->nr_patches; i++) {
+			struct ksplice_func *f = &p->funcs[i];
+
+			if (memcmp((void *)f->site, c->reverse ? f->jmp : f->saved,
+				   KSPLICE_JMP_SIZE)) {
+				snprintf(c->bad, sizeof(c->bad), "'%s': bytes at 0x%lx changed: %*ph",
+					 f->name, f->site, KSPLICE_JMP_SIZE, (u8 *)f->site);
+				return -EIO;
+			}
+		}
+	for_each_part(c->u, p)
+		for (i = 0; i < p->hdr->nr_patches; i++) {
+			struct ksplice_func *f = &p->funcs[i];
+
+			ksplice_kernel.text_poke_stopped((void *)f->site,
+							 c->reverse ? f->saved : f->jmp,
+							 KSPLICE_JMP_SIZE);
+		}
+	return 0;
+}
+
+static int switch_fn(void *data)
+{
+	struct switch_ctx *c = data;
+
+	if (atomic_inc_return(&c->entered) == 1) {
+		c->result = switch_leader(c);
+		smp_store_release(&c->done, 1);
+	} else {
+		while (!smp_load_acquire(&c->done))
+			cpu_relax();
+	}
+	sync_core();
+	return 0;
+}
+
+static int build_ranges(struct switch_ctx *c)
+{
+	struct ksplice_part *p;
+	unsigned int n = 0;
+	u32 i;
+
+	for_each_part(c->u, p)
+		n += p->hdr->nr_patches;
+	c->ranges = kcalloc(n ? n : 1, sizeof(*c->ranges), GFP_KERNEL);
+	if (!c->ranges)
+		return -ENOMEM;
+	for_each_part(c->u, p)
+		for (i = 0; i < p->hdr->nr_patches; i++) {
+			struct ksplice_func *f = &p->funcs[i];
+			struct ksplice_range *r = &c->ranges[c->nr++];
+
+			r->name = f->name;
+			r->start = c->reverse ? f->new_addr : f->old_addr;
+			r->end = r->start + (c->reverse ? f->new_size : f->old_size);
+		}
+	return 0;
+}
+
+/**
+ * ksplice_switch - redirect (or restore) every function of an update
+ *
+ * Tries SWITCH_TRIES times, waiting longer each time, while a task is
+ * inside the code; then gives up with code_busy and u->conflicts filled in.
+ */
+int ksplice_switch(struct ksplice_update *u, bool reverse)
+{
+	struct switch_ctx c = { .u = u, .reverse = reverse };
+	unsigned int try, wait = SWITCH_FIRST_WAIT_MS;
+	ktime_t t0;
+	int ret;
+
+	ret = build_ranges(&c);
+	if (ret) {
+		u->abort = KSPLICE_ABORT_OUT_OF_MEMORY;
+		return ret;
+	}
+	for (try = 1; ; try++) {
+		atomic_set(&c.entered, 0);
+		c.done = 0;
+		cpus_read_lock();
+		mutex_lock(ksplice_kernel.text_mutex);
+		t0 = ktime_get();
+		ret = ksplice_kernel.stop_machine_cpuslocked(switch_fn, &c, cpu_online_mask);
+		t0 = ktime_sub(ktime_get(), t0);
+		mutex_unlock(ksplice_kernel.text_mutex);
+		cpus_read_unlock();
+		if (!ret)
+			ret = c.result;
+		ksplice_log(u, "%s attempt %u: %d, stop_machine took %lld ns",
+			    reverse ? "reverse" : "apply", try, ret, ktime_to_ns(t0));
+		if (ret != -EBUSY || try == SWITCH_TRIES)
+			break;
+		ksplice_log(u, "busy:\n%s", u->conflicts);
+		msleep(wait);
+		wait *= 2;
+	}
+	if (ret == -EBUSY) {
+		ksplice_log(u, "code busy after %u attempts:\n%s", try, u->conflicts);
+		u->abort = KSPLICE_ABORT_CODE_BUSY;
+	} else if (ret) {
+		ksplice_log(u, "switch failed: %s", c.bad[0] ? c.bad : "stop_machine failed");
+		u->abort = KSPLICE_ABORT_UNEXPECTED;
+	} else {
+		u->conflicts[0] = '\0';
+	}
+	kfree(c.ranges);
+	return ret;
+}

@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * safety.h - the stack check: is any task inside code about to change?
+ */
+#ifndef KSPLICE_SAFETY_H
+#define KSPLICE_SAFETY_H
+
+#include <linux/types.h>
+
+/* A range of code that no task may be in: [start, end). */
+struct ksplice_range {
+	unsigned long start, end;
+	const char *name;
+};
+
+bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
+			 char *conflicts, size_t size);
+
+#endif /* KSPLICE_SAFETY_H */
