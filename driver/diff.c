@@ -261,6 +261,31 @@ static int data_reason(const struct sc_data *a, const struct sc_data *b,
 	return 0;
 }
 
+static bool function_changed(const struct dctx *c, const char *name)
+{
+	const struct sc_function *pf = find_named(c->pre, name);
+	const struct sc_function *qf = find_named(c->post, name);
+
+	return pf && qf && strcmp(pf->hash, qf->hash);
+}
+
+/*
+ * Changed data the update carries as a fresh copy instead of changing the
+ * live one, with why (into sb), or 0 if it is live data.
+ */
+static int data_carried(const struct dctx *c, const struct sc_data *a,
+			const struct sc_data *b, struct strbuf *sb)
+{
+	if (is_code_metadata_section(a->section) && !strcmp(a->section, b->section))
+		return strbuf_addf(sb, "entry of section '%s': carried with the code that uses it",
+				   b->section) ? -1 : 1;
+	if (a->readonly && b->readonly && a->owner && b->owner &&
+	    !is_init_data_section(b->section) && function_changed(c, b->owner))
+		return strbuf_addf(sb, "read-only static local of changed '%s': carried with it",
+				   b->owner) ? -1 : 1;
+	return 0;
+}
+
 /* Why a change to existing data cannot be applied live, into sb. */
 static int data_blocker(const struct sc_data *a, const struct sc_data *b,
 			struct strbuf *sb)
@@ -285,14 +310,25 @@ static int compare_data(struct dctx *c, const struct sc_data *a,
 {
 	struct strbuf why = STRBUF_INIT, block = STRBUF_INIT;
 	char *r;
-	int ret = -1;
+	int ret = -1, carried;
 
-	if (data_reason(a, b, &why) || data_blocker(a, b, &block))
+	if (data_reason(a, b, &why))
 		goto out;
 	if (!why.len) {
 		ret = 0;
 		goto out;
 	}
+	if (strbuf_addstr(&why, " ("))
+		goto out;
+	carried = data_carried(c, a, b, &why);
+	if (carried < 0)
+		goto out;
+	if (!carried)
+		strbuf_setlen(&why, why.len - 2);
+	else if (strbuf_addstr(&why, ")"))
+		goto out;
+	if (!carried && data_blocker(a, b, &block))
+		goto out;
 	if (!(r = strbuf_detach(&why)) ||
 	    !add_change(c, CHANGED_DATA, SYM_DATA, b->name, b->owner, r))
 		goto out;

@@ -96,6 +96,14 @@ bool is_boot_table_section(const char *section)
 	       !strcmp(section, ".x86_cpu_dev.init");
 }
 
+bool is_code_metadata_section(const char *section)
+{
+	return starts_with(section, ".discard.") ||
+	       !strcmp(section, ".printk_index") ||
+	       !strcmp(section, "__dyndbg") ||
+	       !strcmp(section, "__tracepoint_str");
+}
+
 bool is_percpu_section(const char *section)
 {
 	return starts_with(section, ".data..percpu");

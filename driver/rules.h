@@ -22,6 +22,14 @@ bool is_init_data_section(const char *section);
 /* Tables read only at boot, where a new entry would never take effect. */
 bool is_boot_table_section(const char *section);
 
+/*
+ * Sections whose entries describe a piece of code (printk index, dynamic
+ * debug descriptors, tracepoint strings) or never reach the kernel image
+ * (.discard.*): the update carries the entries of the code it replaces, so
+ * a changed entry is no change to live data.
+ */
+bool is_code_metadata_section(const char *section);
+
 /* Per-CPU data (.data..percpu and friends). */
 bool is_percpu_section(const char *section);
 

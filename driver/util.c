@@ -117,6 +117,14 @@ void strbuf_reset(struct strbuf *sb)
 		sb->buf[0] = '\0';
 }
 
+void strbuf_setlen(struct strbuf *sb, size_t len)
+{
+	if (sb->buf && len <= sb->len) {
+		sb->len = len;
+		sb->buf[len] = '\0';
+	}
+}
+
 void strbuf_release(struct strbuf *sb)
 {
 	free(sb->buf);

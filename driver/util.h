@@ -51,6 +51,8 @@ int strbuf_add(struct strbuf *sb, const void *data, size_t len);
 int strbuf_addstr(struct strbuf *sb, const char *s);
 int strbuf_addf(struct strbuf *sb, const char *fmt, ...) PRINTF(2, 3);
 void strbuf_reset(struct strbuf *sb);
+/* Cut to len (<= sb->len) bytes. */
+void strbuf_setlen(struct strbuf *sb, size_t len);
 void strbuf_release(struct strbuf *sb);
 /* Hand the buffer over to the caller (never NULL; "" if empty), or NULL on OOM. */
 char *strbuf_detach(struct strbuf *sb);

@@ -52,6 +52,51 @@ EOT
 diffmeta_run 2 pre.json post.json
 test_cmp expect actual
 
+step "entries of code-metadata sections and read-only static locals of changed functions are carried"
+{
+	begin_sidecar
+	fn f 1111 static_locals='["_entry.3", "__UNIQUE_ID_ddebug7.1"]'
+	begin_data
+	data _entry.3 owner=f section=.rodata readonly=true init_hash=e1
+	data __UNIQUE_ID_ddebug7.1 owner=f section=__dyndbg init_hash=d1
+	data __UNIQUE_ID___addressable_f12 section=.discard.addressable init_hash=a1
+	end_sidecar
+} >pre.json
+{
+	begin_sidecar
+	fn f 1112 static_locals='["_entry.5", "__UNIQUE_ID_ddebug9.2"]'
+	begin_data
+	data _entry.5 owner=f section=.rodata readonly=true init_hash=e2
+	data __UNIQUE_ID_ddebug9.2 owner=f section=__dyndbg init_hash=d2
+	data __UNIQUE_ID___addressable_f14 section=.discard.addressable init_hash=a2
+	end_sidecar
+} >post.json
+cat >expect <<'EOT'
+x.o:
+  changed function 'f': code changed
+  changed data '__UNIQUE_ID___addressable_f14': initializer changed (entry of section '.discard.addressable': carried with the code that uses it)
+  changed data '__UNIQUE_ID_ddebug9.2' (static local of 'f'): initializer changed (entry of section '__dyndbg': carried with the code that uses it)
+  changed data '_entry.5' (static local of 'f'): initializer changed (read-only static local of changed 'f': carried with it)
+
+result: patchable (functions: 1 changed, 0 new, 0 removed; data: 3 changed, 0 new, 0 removed)
+EOT
+diffmeta_run 0 pre.json post.json
+test_cmp expect actual
+
+step "a read-only static local whose function did not change is live data: exit 2"
+sed 's/"hash": "1112"/"hash": "1111"/' post.json >same-owner.json
+cat >expect <<'EOT'
+x.o:
+  changed data '__UNIQUE_ID___addressable_f14': initializer changed (entry of section '.discard.addressable': carried with the code that uses it)
+  changed data '__UNIQUE_ID_ddebug9.2' (static local of 'f'): initializer changed (entry of section '__dyndbg': carried with the code that uses it)
+  changed data '_entry.5' (static local of 'f'): initializer changed
+  blocker: data '_entry.5' (static local of 'f'): initializer changed: the live object keeps the value it has
+
+result: cannot be applied live (1 blocker)
+EOT
+diffmeta_run 2 pre.json same-owner.json
+test_cmp expect actual
+
 step "new data is carried as a fresh copy: exit 0"
 sc pre.json counter
 { begin_sidecar; fn f 1; begin_data; data counter; data extra size=64 section=.bss; end_sidecar; } >post.json

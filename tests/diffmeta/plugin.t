@@ -161,8 +161,10 @@ test_cmp expect actual
 step "sidecars built with different code-generation flags are refused"
 mkdir -p os
 gcc -Os -c -fplugin="$PLUGIN" base.c -o os/x.o || die "cannot compile"
-pre_hash=$(sed -n 's/.*"flags_hash": "\(.*\)".*/\1/p' pre/x.o.ksplice.json)
-os_hash=$(sed -n 's/.*"flags_hash": "\(.*\)".*/\1/p' os/x.o.ksplice.json)
+flags_hash() { grep -o '"flags_hash": *"[0-9a-f]*"' "$1" | sed 's/.*: *"\(.*\)"/\1/'; }
+pre_hash=$(flags_hash pre/x.o.ksplice.json)
+os_hash=$(flags_hash os/x.o.ksplice.json)
+[ -n "$pre_hash" ] && [ -n "$os_hash" ] || die "no flags_hash in the sidecars"
 echo "error: sidecars 'pre/x.o.ksplice.json' and 'os/x.o.ksplice.json' were made with different code-generation flags (flags_hash '$pre_hash' and '$os_hash')" >expect
 diffmeta_fails pre/x.o.ksplice.json os/x.o.ksplice.json
 test_done
