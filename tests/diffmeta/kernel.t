@@ -3,7 +3,12 @@
 . "$(dirname "$0")/../lib/test-lib.sh"
 . "$TOP/tests/diffmeta/lib.sh"
 test_title "real kernel sidecars: recompiled, moved, changed fs/proc/meminfo.c"
-require_kernel
+# KSPLICE_KERNEL_TREE: use this built tree instead of the cached one.
+if [ -n "${KSPLICE_KERNEL_TREE:-}" ]; then
+	KERNEL_TREE=$KSPLICE_KERNEL_TREE
+else
+	require_kernel
+fi
 file=fs/proc/meminfo.c
 obj=${file%.c}.o
 [ -f "$KERNEL_TREE/$obj.ksplice.json" ] ||
