@@ -79,6 +79,19 @@ EOT
 kdiff edit 0
 test_cmp expect actual
 
+step "a change in show_val_kb, inlined into its caller: the caller changed because of it"
+sed 's/seq_write(m, " kB\\n", 4);/seq_write(m, " KB\\n", 4);/' orig.c >inl.c
+cmp -s orig.c inl.c && die "the edit did not apply"
+kcompile inl
+cat >expect <<EOT
+$obj:
+  changed function 'meminfo_proc_show': only inlined callee 'show_val_kb' changed
+
+result: patchable (functions: 1 changed, 0 new, 0 removed; data: 0 changed, 0 new, 0 removed)
+EOT
+kdiff inl 0
+test_cmp expect actual
+
 step "a change in the __init function: blocker (exit 2)"
 sed 's/proc_create_single("meminfo", 0,/proc_create_single("meminfo", 0400,/' orig.c >init.c
 cmp -s orig.c init.c && die "the edit did not apply"
