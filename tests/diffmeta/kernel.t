@@ -106,6 +106,19 @@ EOT
 kdiff init 2
 test_cmp expect actual
 
+step "moved lines in kernel/fork.c and mm/page_alloc.c (WARN_ON, BUG_ON, might_sleep)"
+for file in kernel/fork.c mm/page_alloc.c; do
+	obj=${file%.c}.o
+	base=$(basename "$file" .c)
+	awk 'NR == 30 { print "/*\n * moved\n */\n" } { print }' "$KERNEL_TREE/$file" >"$base.c"
+	kcompile "$base"
+	echo "result: no functional change" >expect
+	kdiff "$base" 3
+	test_cmp expect actual
+done
+file=fs/proc/meminfo.c
+obj=${file%.c}.o
+
 step "tree mode over copies of the tree's fs/proc sidecars and the edited one"
 mkdir -p pre/fs/proc post/fs/proc
 cp "$KERNEL_TREE"/fs/proc/*.ksplice.json pre/fs/proc/
