@@ -201,6 +201,9 @@ int read_file_at(int dirfd, const char *path, const char *what,
 		if (n == 0)
 			break;
 		sb->len += n;
+		/* A short read of a regular file is its end: spare a read(). */
+		if (S_ISREG(st.st_mode) && (size_t)n < want)
+			break;
 		want = 4096;
 	}
 	sb->buf[sb->len] = '\0';
