@@ -90,12 +90,10 @@ log=$cache/kernel/$key.log
 tmp=$cache/kernel/$key.tmp
 rm -rf "$tmp"
 mkdir -p "$tmp"
-# Interrupted: stop the build (make passes the signal on to its jobs) and
-# leave nothing half-built behind.
-trap 'pkill -TERM -P $$; wait; rm -rf "$tmp"; exit 130' INT TERM
 echo "build-kernel: building test kernel $key (log: $log)" >&2
 start=$(date +%s)
-{
+build() {
+	set -e
 	tar xf "$tarball" --strip-components=1 -C "$tmp"
 	cd "$tmp"
 	make -s allnoconfig
@@ -108,7 +106,17 @@ start=$(date +%s)
 			{ echo "config fragment line '$line' did not survive olddefconfig"; exit 1; }
 	done
 	make -j"$(nproc)" CC="$cc" bzImage modules
-} >"$log" 2>&1 || {
+}
+# The build runs as a background job in a process group of its own (set -m)
+# so that an interrupt is handled at once (bash defers traps while a
+# foreground command runs): stop the whole group and leave nothing
+# half-built behind.
+set -m
+build >"$log" 2>&1 &
+pid=$!
+set +m
+trap 'kill -TERM -- -$pid 2>/dev/null || true; wait; rm -rf "$tmp"; exit 130' INT TERM
+wait $pid || {
 	tail -n 30 "$log" >&2
 	die "test kernel build failed; full log in '$log'"
 }
