@@ -17,7 +17,7 @@ packages=(
 	# kernel build
 	linux-source-6.1 bc flex bison libssl-dev cpio kmod xz-utils
 	# tests: QEMU guest with a busybox initramfs
-	qemu-system-x86 busybox-static
+	qemu-system-x86 busybox-static python3
 	# fuzzing the sidecar reader (make fuzz), and byte-compare benchmarks
 	clang libclang-rt-14-dev diffutils
 )
