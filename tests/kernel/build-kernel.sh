@@ -12,9 +12,11 @@
 # ${XDG_CACHE_HOME:-$HOME/.cache}/ksplice) under kernel/<key>, where the key
 # hashes everything the build depends on: the source package version, the
 # config fragment, this script, the compiler and the plugin binary. A changed
-# key rebuilds; an unchanged one reuses the tree. A build happens in a
-# temporary directory that is renamed into place only when complete, under a
-# lock, so an interrupted or concurrent build never leaves a half tree.
+# key rebuilds; an unchanged one reuses the tree. A tree counts only once its
+# stamp file (.ksplice-test-kernel) is written, last, under a lock, so an
+# interrupted or concurrent build never passes for a whole one. The tree is
+# built where it stays: objtool's build records absolute paths, and a tree
+# renamed after its build would rebuild objtool on every later make.
 #
 # usage: build-kernel.sh [--no-plugin] [--print-key]
 # Prints the tree's path on stdout; build output goes to
@@ -87,15 +89,14 @@ if [ -f "$tree/.ksplice-test-kernel" ]; then
 fi
 
 log=$cache/kernel/$key.log
-tmp=$cache/kernel/$key.tmp
-rm -rf "$tmp"
-mkdir -p "$tmp"
+rm -rf "$tree"
+mkdir -p "$tree"
 echo "build-kernel: building test kernel $key (log: $log)" >&2
 start=$(date +%s)
 build() {
 	set -e
-	tar xf "$tarball" --strip-components=1 -C "$tmp"
-	cd "$tmp"
+	tar xf "$tarball" --strip-components=1 -C "$tree"
+	cd "$tree"
 	make -s allnoconfig
 	scripts/kconfig/merge_config.sh -m .config "$fragment"
 	make -s olddefconfig
@@ -115,18 +116,18 @@ set -m
 build >"$log" 2>&1 &
 pid=$!
 set +m
-trap 'kill -TERM -- -$pid 2>/dev/null || true; wait; rm -rf "$tmp"; exit 130' INT TERM
+trap 'kill -TERM -- -$pid 2>/dev/null || true; wait; rm -rf "$tree"; exit 130' INT TERM
 wait $pid || {
 	tail -n 30 "$log" >&2
 	die "test kernel build failed; full log in '$log'"
 }
-cat >"$tmp/.ksplice-test-kernel" <<EOT
+cat >"$tree/.ksplice-test-kernel.tmp" <<EOT
 key=$key
 source=linux-source-6.1 $srcver
 plugin=$plugin_sum
 cc=$cc
 EOT
-mv "$tmp" "$tree"
+mv "$tree/.ksplice-test-kernel.tmp" "$tree/.ksplice-test-kernel"
 trap - INT TERM
 echo "build-kernel: built in $(( $(date +%s) - start ))s" >&2
 
