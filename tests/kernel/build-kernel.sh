@@ -52,10 +52,12 @@ if [ "$use_plugin" = yes ]; then
 	# Kbuild records CC in every .cmd file. Build with a content-addressed
 	# copy of the plugin so that the command lines do not depend on where
 	# the checkout lives, and a later incremental build from another clone
-	# (ksplice-create) does not see a changed command and rebuild all.
-	stable=$cache/plugins/$plugin_sum.so
+	# (ksplice-create) does not see a changed command and rebuild all. The
+	# copy keeps the name ksplice.so: GCC names a plugin after its file, and
+	# -fplugin-arg-ksplice-* options need that name.
+	stable=$cache/plugins/$plugin_sum/ksplice.so
 	if [ ! -f "$stable" ]; then
-		mkdir -p "$cache/plugins"
+		mkdir -p "${stable%/*}"
 		cp "$plugin" "$stable.tmp.$$" && mv "$stable.tmp.$$" "$stable"
 	fi
 	cc="gcc -fplugin=$stable"

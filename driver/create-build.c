@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * create-build.c: the building stages of ksplice-create: rebuild with the
+ * patch, compare, recompile with sections, extract, build the modules,
+ * package. See ksplice-create.c for the flow and docs/create.md.
+ *
+ * Work directory layout:
+ *   post/upper      the tree's view with the patch applied and rebuilt
+ *   diff/{pre,post} the affected objects' sidecars, for ksplice-diffmeta
+ *   presec/upper    changed objects from the original source, with sections
+ *   postsec/upper   the same from the patched source
+ *   link/T.o        ksplice-link's output for target T
+ *   core/, mod/T/   Kbuild directories of the core and the update modules
+ *   modbuild/       what the module builds write (an overlay of the tree)
+ *   pkg/ksplice-ID/ the tarball's contents
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "overlay.h"
+
+/* mkdir -p for the directory part of path */
+static int make_parents(const char *path)
+{
+	char *p = xstrdup(path), *s;
+
+	if (!p)
+		return -1;
+	for (s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
+		*s = '\0';
+		if (mkdir(p, 0755) && errno != EEXIST) {
+			error_errno("cannot create '%s'", p);
+			free(p);
+			return -1;
+		}
+		*s = '/';
+	}
+	free(p);
+	return 0;
+}
+
+static int copy_file(const char *from, const char *to)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int fd, ret = 0;
+
+	if (read_file_at(AT_FDCWD, from, "file", from, &sb) || make_parents(to))
+		return -1;
+	fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, sb.buf, sb.len) != (ssize_t)sb.len)
+		ret = error_errno("cannot write '%s'", to);
+	if (fd >= 0 && close(fd))
+		ret = error_errno("cannot write '%s'", to);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int mount_tree(struct create *c, struct overlay *ov, const char *lower,
+		      const char *name)
+{
+	char *dir = xstrfmt("%s/%s", c->work, name);
+	int ret = dir ? overlay_mount(ov, c->tree, lower, dir) : -1;
+
+	free(dir);
+	if (!ret)
+		c->run.prefix = overlay_describe(ov);
+	return ret;
+}
+
+static int unmount_tree(struct create *c, struct overlay *ov)
+{
+	int ret = overlay_umount(ov);
+
+	free((char *)c->run.prefix);
+	c->run.prefix = NULL;
+	overlay_release(ov);
+	return ret;
+}
+
+int build_post(struct create *c)
+{
+	const char *patch[] = { "patch", "-p1", "--forward", "--batch", "--silent",
+				"-d", c->tree, "-i", c->patch, NULL };
+	const char **make = calloc(c->objs.nr + 6, sizeof(*make));
+	char *ccarg = xstrfmt("CC=%s", c->cc), *jarg = xstrfmt("-j%s", c->jobs);
+	struct overlay ov;
+	size_t n = 0;
+	int ret = -1;
+
+	if (!make || !ccarg || !jarg || mount_tree(c, &ov, c->tree, "post"))
+		goto out;
+	make[n++] = "make";
+	make[n++] = "-s";
+	make[n++] = jarg;
+	make[n++] = ccarg;
+	for (size_t i = 0; i < c->objs.nr; i++)
+		make[n++] = c->objs.v[i].path;
+	ret = run_step(c, "applying the patch", NULL, patch);
+	if (!ret)
+		ret = run_step(c, "the incremental build", c->tree, make);
+	if (unmount_tree(c, &ov))
+		ret = -1;
+out:
+	free(make);
+	free(ccarg);
+	free(jarg);
+	return ret;
+}
+
+/* Stage the affected objects' sidecars for ksplice-diffmeta. */
+static int stage_sidecars(struct create *c)
+{
+	for (size_t i = 0; i < c->objs.nr; i++) {
+		const char *obj = c->objs.v[i].path;
+		char *a = xstrfmt("%s/%s.ksplice.json", c->tree, obj);
+		char *b = xstrfmt("%s/diff/pre/%s.ksplice.json", c->work, obj);
+		char *d = xstrfmt("%s/post/upper/%s.ksplice.json", c->work, obj);
+		char *e = xstrfmt("%s/diff/post/%s.ksplice.json", c->work, obj);
+		int ret = a && b && d && e ? 0 : -1;
+
+		if (!ret && access(d, F_OK))
+			ret = error("the incremental build did not rebuild '%s' (no '%s')",
+				    obj, d);
+		if (!ret)
+			ret = copy_file(a, b) || copy_file(d, e) ? -1 : 0;
+		free(a);
+		free(b);
+		free(d);
+		free(e);
+		if (ret)
+			return -1;
+	}
+	return 0;
+}
+
+static struct target *find_target(struct create *c, const char *name)
+{
+	struct target *t;
+
+	for (size_t i = 0; i < c->nr_targets; i++)
+		if (!strcmp(c->targets[i].name, name))
+			return &c->targets[i];
+	if (ALLOC_GROW(c->targets, c->nr_targets + 1, c->alloc_targets))
+		return NULL;
+	t = &c->targets[c->nr_targets++];
+	memset(t, 0, sizeof(*t));
+	t->name = xstrdup(name);
+	t->module = xstrfmt("ksplice_%s_%s", c->id, name);
+	return t->name && t->module ? t : NULL;
+}
+
+static struct cobj *find_cobj(struct create *c, const char *obj)
+{
+	const char *target = NULL;
+	struct target *t;
+
+	for (size_t i = 0; i < c->objs.nr && !target; i++)
+		if (!strcmp(c->objs.v[i].path, obj))
+			target = c->objs.v[i].target;
+	if (!target) {
+		error("ksplice-diffmeta reports unknown object '%s'", obj);
+		return NULL;
+	}
+	t = find_target(c, target);
+	if (!t)
+		return NULL;
+	for (size_t i = 0; i < t->nr_objs; i++)
+		if (!strcmp(t->objs[i].path, obj))
+			return &t->objs[i];
+	if (ALLOC_GROW(t->objs, t->nr_objs + 1, t->alloc_objs))
+		return NULL;
+	memset(&t->objs[t->nr_objs], 0, sizeof(t->objs[0]));
+	t->objs[t->nr_objs].path = xstrdup(obj);
+	return &t->objs[t->nr_objs++];
+}
+
+/* Sort the report's changes into targets and objects. */
+static int collect(struct create *c, const cJSON *report)
+{
+	static const struct {
+		const char *key;
+		size_t off;
+	} kinds[] = {
+		{ "changed_functions", offsetof(struct cobj, changed) },
+		{ "new_functions", offsetof(struct cobj, new_funcs) },
+		{ "new_data", offsetof(struct cobj, new_data) },
+	};
+
+	for (size_t k = 0; k < ARRAY_SIZE(kinds); k++) {
+		const cJSON *e, *arr = cJSON_GetObjectItemCaseSensitive(report, kinds[k].key);
+
+		cJSON_ArrayForEach(e, arr) {
+			const char *obj = cJSON_GetStringValue(cJSON_GetObjectItem(e, "object"));
+			const char *name = cJSON_GetStringValue(cJSON_GetObjectItem(e, "name"));
+			struct cobj *co;
+			struct strbuf *sb;
+
+			if (!obj || !name)
+				return error("malformed ksplice-diffmeta report: '%s' entry "
+					     "without object or name", kinds[k].key);
+			co = find_cobj(c, obj);
+			if (!co)
+				return -1;
+			sb = (struct strbuf *)((char *)co + kinds[k].off);
+			if ((sb->len && strbuf_addstr(sb, ",")) || strbuf_addstr(sb, name))
+				return -1;
+		}
+	}
+	return 0;
+}
+
+int compare(struct create *c)
+{
+	char *cmd = NULL, *json = NULL, *pre = xstrfmt("%s/diff/pre", c->work);
+	char *post = xstrfmt("%s/diff/post", c->work);
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *report = NULL;
+	int rc, ret = -1;
+
+	if (!pre || !post || stage_sidecars(c))
+		goto out;
+	cmd = xstrfmt("'%s' diff/pre diff/post >diffmeta.txt; rc=$?; "
+		      "'%s' --json diff/pre diff/post >diffmeta.json && exit $rc",
+		      c->diffmeta, c->diffmeta);
+	if (!cmd)
+		goto out;
+	rc = run_sh(&c->run, c->work, cmd);
+	json = xstrfmt("%s/diffmeta.json", c->work);
+	if (rc == KSPLICE_EXIT_UNCHANGED || rc == KSPLICE_EXIT_BLOCKED) {
+		char *txt = xstrfmt("%s/diffmeta.txt", c->work);
+
+		if (txt && !read_file_at(AT_FDCWD, txt, "report", txt, &sb))
+			fputs(sb.buf, rc == KSPLICE_EXIT_BLOCKED ? stderr : stdout);
+		free(txt);
+		if (rc == KSPLICE_EXIT_UNCHANGED)
+			printf("no functional change\n");
+		else
+			error("the patch cannot be applied live (blockers above)");
+		c->status = rc;
+		ret = STAGE_STOP;
+		goto out;
+	}
+	if (rc != 0) {
+		error("ksplice-diffmeta failed (exit status %d)", rc);
+		run_print_reproduce(&c->run);
+		goto out;
+	}
+	if (!json || read_file_at(AT_FDCWD, json, "report", json, &sb))
+		goto out;
+	report = cJSON_ParseWithLength(sb.buf, sb.len);
+	if (!report) {
+		error("cannot parse the ksplice-diffmeta report '%s'", json);
+		goto out;
+	}
+	ret = collect(c, report);
+	if (!ret && !c->nr_targets)
+		ret = error("ksplice-diffmeta reports changes but no changed function");
+out:
+	cJSON_Delete(report);
+	strbuf_release(&sb);
+	free(cmd);
+	free(json);
+	free(pre);
+	free(post);
+	return ret;
+}
+
+/* The object's Kbuild command, with the plugin told to use sections. */
+static char *sections_cmd(const char *dir, const char *obj)
+{
+	char *cmd = kbuild_cmd(dir, obj), *p, *out;
+
+	if (!cmd)
+		return NULL;
+	p = strstr(cmd, "ksplice.so");
+	if (!p) {
+		error("the Kbuild command of '%s' does not load the ksplice plugin", obj);
+		free(cmd);
+		return NULL;
+	}
+	p += strlen("ksplice.so");
+	out = xstrfmt("%.*s -fplugin-arg-ksplice-sections%s", (int)(p - cmd), cmd, p);
+	free(cmd);
+	return out;
+}
+
+static int compile_all(struct create *c, const char *cmddir, const char *what)
+{
+	for (size_t t = 0; t < c->nr_targets; t++) {
+		for (size_t i = 0; i < c->targets[t].nr_objs; i++) {
+			const char *obj = c->targets[t].objs[i].path;
+			char *cmd = sections_cmd(cmddir, obj);
+			int ret = cmd ? run_step_sh(c, what, c->tree, cmd) : -1;
+
+			free(cmd);
+			if (ret)
+				return error("cannot recompile '%s' %s", obj, what);
+		}
+	}
+	return 0;
+}
+
+int build_sections(struct create *c)
+{
+	char *postdir = xstrfmt("%s/post/upper", c->work);
+	char *lower = xstrfmt("%s:%s", postdir, c->tree);
+	struct overlay ov;
+	int ret = -1;
+
+	if (!postdir || !lower)
+		goto out;
+	if (mount_tree(c, &ov, c->tree, "presec"))
+		goto out;
+	ret = compile_all(c, c->tree, "from the original source");
+	if (unmount_tree(c, &ov))
+		ret = -1;
+	if (ret || mount_tree(c, &ov, lower, "postsec"))
+		goto out;
+	ret = compile_all(c, postdir, "from the patched source");
+	if (unmount_tree(c, &ov))
+		ret = -1;
+out:
+	free(postdir);
+	free(lower);
+	return ret;
+}

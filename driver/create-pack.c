@@ -1,0 +1,255 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * create-pack.c: the last stages of ksplice-create: extract the changed
+ * code with ksplice-link, build the core and one update module per target
+ * with Kbuild, and package the tarball. See docs/create.md.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "create.h"
+#include "overlay.h"
+
+static int put_text(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int ret = 0;
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		ret = error_errno("cannot write '%s'", path);
+	if (fd >= 0 && close(fd))
+		ret = error_errno("cannot write '%s'", path);
+	return ret;
+}
+
+/* A growable argv. */
+struct args {
+	const char **v;
+	char **owned;
+	size_t nr, alloc, nr_owned, alloc_owned;
+};
+
+static int args_add(struct args *a, const char *s)
+{
+	if (ALLOC_GROW(a->v, a->nr + 2, a->alloc))
+		return -1;
+	a->v[a->nr++] = s;
+	a->v[a->nr] = NULL;
+	return 0;
+}
+
+/* Add a string the args own (s is malloc'ed; NULL means OOM). */
+static int args_own(struct args *a, char *s)
+{
+	if (!s || ALLOC_GROW(a->owned, a->nr_owned + 1, a->alloc_owned)) {
+		free(s);
+		return -1;
+	}
+	a->owned[a->nr_owned++] = s;
+	return args_add(a, s);
+}
+
+static void args_release(struct args *a)
+{
+	for (size_t i = 0; i < a->nr_owned; i++)
+		free(a->owned[i]);
+	free(a->owned);
+	free(a->v);
+	memset(a, 0, sizeof(*a));
+}
+
+static int link_target(struct create *c, const struct target *t)
+{
+	struct args a = { 0 };
+	int ret = 0;
+
+	ret |= args_own(&a, xstrfmt("%s/linker/ksplice-link", c->top));
+	ret |= args_add(&a, "-o");
+	ret |= args_own(&a, xstrfmt("%s/link/%s.o", c->work, t->name));
+	ret |= args_add(&a, "--id") | args_add(&a, c->id);
+	ret |= args_add(&a, "--target") | args_add(&a, t->name);
+	ret |= args_add(&a, "--kernel-release") | args_add(&a, c->release);
+	ret |= args_add(&a, "--description") |
+	       args_add(&a, c->description ? c->description : "");
+	ret |= args_add(&a, "--nr-targets");
+	ret |= args_own(&a, xstrfmt("%zu", c->nr_targets));
+	ret |= args_add(&a, "--symvers");
+	ret |= args_own(&a, xstrfmt("%s/Module.symvers", c->tree));
+	for (size_t i = 0; i < t->nr_objs && !ret; i++) {
+		const struct cobj *o = &t->objs[i];
+
+		ret |= args_add(&a, "--object") | args_add(&a, o->path);
+		ret |= args_add(&a, "--pre");
+		ret |= args_own(&a, xstrfmt("%s/presec/upper/%s", c->work, o->path));
+		ret |= args_add(&a, "--post");
+		ret |= args_own(&a, xstrfmt("%s/postsec/upper/%s", c->work, o->path));
+		if (o->changed.len)
+			ret |= args_add(&a, "--changed") | args_add(&a, o->changed.buf);
+		if (o->new_funcs.len)
+			ret |= args_add(&a, "--new") | args_add(&a, o->new_funcs.buf);
+		if (o->new_data.len)
+			ret |= args_add(&a, "--new-data") | args_add(&a, o->new_data.buf);
+	}
+	if (!ret)
+		ret = run_step(c, "extracting the changed code", NULL, a.v);
+	args_release(&a);
+	return ret ? -1 : 0;
+}
+
+int link_targets(struct create *c)
+{
+	char *dir = xstrfmt("%s/link", c->work);
+
+	if (!dir || (mkdir(dir, 0755) && errno != EEXIST)) {
+		free(dir);
+		return error_errno("cannot create the link directory");
+	}
+	free(dir);
+	for (size_t i = 0; i < c->nr_targets; i++)
+		if (link_target(c, &c->targets[i]))
+			return -1;
+	return 0;
+}
+
+/* make -C TREE M=DIR CC=... [extra] modules */
+static int kbuild_modules(struct create *c, const char *dir, const char *extra)
+{
+	char *m = xstrfmt("M=%s", dir), *cc = xstrfmt("CC=%s", c->cc);
+	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc,
+			       extra ? extra : "modules", extra ? "modules" : NULL, NULL };
+	int ret = m && cc ? run_step(c, "the module build", NULL, argv) : -1;
+
+	free(m);
+	free(cc);
+	return ret;
+}
+
+static int build_core(struct create *c)
+{
+	char *cmd = xstrfmt("mkdir -p core && cp '%s'/kmodsrc/*.[ch] '%s'/kmodsrc/Kbuild core/ "
+			    "&& rm -f core/update.c", c->top, c->top);
+	char *dir = xstrfmt("%s/core", c->work);
+	int ret = cmd && dir ? run_step_sh(c, "copying the core's sources", c->work, cmd) : -1;
+
+	if (!ret)
+		ret = kbuild_modules(c, dir, NULL);
+	free(cmd);
+	free(dir);
+	return ret;
+}
+
+static int build_update(struct create *c, const struct target *t)
+{
+	char *dir = xstrfmt("%s/mod/%s", c->work, t->name);
+	char *cmd = xstrfmt("mkdir -p '%s' && cp '%s/kmodsrc/update.c' '%s/' && "
+			    "cp '%s/link/%s.o' '%s/ksplice-out.o_shipped'",
+			    dir, c->top, dir, c->work, t->name, dir);
+	char *kbuild = xstrfmt("obj-m := %s.o\n%s-y := update.o ksplice-out.o\n"
+			       "ldflags-y += -T %s/linker/ksplice.lds\n"
+			       "ccflags-y += -I%s/kmodsrc\n",
+			       t->module, t->module, c->top, c->top);
+	char *kpath = xstrfmt("%s/Kbuild", dir);
+	char *symvers = xstrfmt("KBUILD_EXTRA_SYMBOLS=%s/core/Module.symvers", c->work);
+	int ret = dir && cmd && kbuild && kpath && symvers ? 0 : -1;
+
+	if (!ret)
+		ret = run_step_sh(c, "preparing the update module", NULL, cmd);
+	if (!ret)
+		ret = put_text(kpath, kbuild);
+	if (!ret)
+		ret = kbuild_modules(c, dir, symvers);
+	free(dir);
+	free(cmd);
+	free(kbuild);
+	free(kpath);
+	free(symvers);
+	return ret;
+}
+
+int build_modules(struct create *c)
+{
+	char *dir = xstrfmt("%s/modbuild", c->work);
+	struct overlay ov;
+	int ret;
+
+	/* Module builds only read the tree; the overlay makes sure of it. */
+	if (!dir || overlay_mount(&ov, c->tree, c->tree, dir)) {
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	ret = build_core(c);
+	for (size_t i = 0; i < c->nr_targets && !ret; i++)
+		ret = build_update(c, &c->targets[i]);
+	if (overlay_umount(&ov))
+		ret = -1;
+	overlay_release(&ov);
+	return ret;
+}
+
+static int write_contents(struct create *c, const char *pkg)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *path = xstrfmt("%s/contents", pkg);
+	int ret = 0;
+
+	ret |= strbuf_addf(&sb, "ksplice-update 1\nid %s\nkernel-release %s\n", c->id,
+			   c->release);
+	ret |= strbuf_addstr(&sb, "patch patch\ndescription description\n"
+			     "report diffmeta.txt\nreport-json diffmeta.json\n"
+			     "core modules/ksplice.ko\n");
+	for (size_t i = 0; i < c->nr_targets; i++)
+		ret |= strbuf_addf(&sb, "module %s modules/%s.ko\n",
+				   c->targets[i].name, c->targets[i].module);
+	if (!ret && path)
+		ret = put_text(path, sb.buf);
+	strbuf_release(&sb);
+	free(path);
+	return ret || !path ? -1 : 0;
+}
+
+int package(struct create *c)
+{
+	char *pkg = xstrfmt("%s/pkg/ksplice-%s", c->work, c->id);
+	char *desc = xstrfmt("%s/description", pkg ? pkg : "");
+	struct strbuf cmd = STRBUF_INIT;
+	int ret = pkg && desc ? 0 : -1;
+
+	ret |= strbuf_addf(&cmd, "set -e; mkdir -p '%s/modules'; cp '%s' '%s/patch'; "
+			   "cp diffmeta.txt diffmeta.json '%s/'; cp core/ksplice.ko '%s/modules/'; "
+			   "echo '%s' >'%s/kernel-release'",
+			   pkg, c->patch, pkg, pkg, pkg, c->release, pkg);
+	for (size_t i = 0; i < c->nr_targets; i++)
+		ret |= strbuf_addf(&cmd, "; cp 'mod/%s/%s.ko' '%s/modules/'",
+				   c->targets[i].name, c->targets[i].module, pkg);
+	if (!ret)
+		ret = run_step_sh(c, "assembling the package", c->work, cmd.buf);
+	if (!ret)
+		ret = put_text(desc, c->description ? c->description : "");
+	if (!ret)
+		ret = write_contents(c, pkg);
+	if (!ret) {
+		char *abs = realpath(c->outdir, NULL);
+
+		c->output = abs ? xstrfmt("%s/ksplice-%s.tar.gz", abs, c->id) : NULL;
+		free(abs);
+		if (!c->output)
+			ret = error_errno("cannot use output directory '%s'", c->outdir);
+	}
+	if (!ret) {
+		strbuf_reset(&cmd);
+		ret = strbuf_addf(&cmd, "tar --sort=name --owner=0 --group=0 --numeric-owner "
+				  "-C pkg -czf '%s' 'ksplice-%s'", c->output, c->id);
+		if (!ret)
+			ret = run_step_sh(c, "writing the tarball", c->work, cmd.buf);
+	}
+	strbuf_release(&cmd);
+	free(pkg);
+	free(desc);
+	return ret ? -1 : 0;
+}

@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * create.h: the state of one ksplice-create run, shared by its stages
+ * (ksplice-create.c: options, flow, tree and patch checks; create-build.c:
+ * builds, comparison, extraction, modules, package).
+ */
+#ifndef KSPLICE_CREATE_H
+#define KSPLICE_CREATE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "kbuild.h"
+#include "run.h"
+#include "util.h"
+
+/* One changed object of a target, and what the linker takes from it. */
+struct cobj {
+	char *path;			/* fs/proc/loadavg.o */
+	struct strbuf changed;		/* comma-separated function names */
+	struct strbuf new_funcs;
+	struct strbuf new_data;
+};
+
+/* One update module: vmlinux, or a loadable module the patch changes. */
+struct target {
+	char *name;			/* "vmlinux", "binfmt_misc" */
+	char *module;			/* "ksplice_<id>_<name>" */
+	struct cobj *objs;
+	size_t nr_objs, alloc_objs;
+};
+
+struct create {
+	/* options */
+	const char *patch_arg;
+	const char *id_arg;
+	const char *description;
+	const char *jobs;
+	const char *outdir;
+	bool verbose;
+	bool keep_tmp;
+
+	/* the tree, the tools, the work directory */
+	char *tree;			/* absolute path */
+	char *patch;			/* absolute path */
+	char *id;
+	char *top;			/* checkout with linker/, kmodsrc/ */
+	char *diffmeta;			/* the ksplice-diffmeta binary */
+	char *cc;			/* CC the tree was built with */
+	char *release;			/* its kernel release */
+	char *work;
+	char *log;			/* work/build.log */
+	struct runner run;
+
+	char **files;			/* files the patch touches */
+	size_t nr_files, alloc_files;
+	struct kobj_list objs;		/* objects that depend on them */
+	struct target *targets;
+	size_t nr_targets, alloc_targets;
+	char *output;			/* the tarball written */
+
+	size_t stage;			/* index of the stage running */
+	int status;			/* exit status when a stage stops the run */
+};
+
+/* Stage results besides 0 (go on) and -1 (error): stop with c->status. */
+#define STAGE_STOP 1
+
+int build_post(struct create *c);
+int compare(struct create *c);
+int build_sections(struct create *c);
+int link_targets(struct create *c);
+int build_modules(struct create *c);
+int package(struct create *c);
+
+/* Run argv, or fail naming the step, keeping the reproduce information. */
+int run_step(struct create *c, const char *what, const char *cwd,
+	     const char *const *argv);
+int run_step_sh(struct create *c, const char *what, const char *cwd,
+		const char *cmdline);
+
+#endif
