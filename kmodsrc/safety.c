@@ -2,11 +2,14 @@
 /*
  * safety.c - the stack check, run with every other CPU stopped.
  *
- * The check is a conservative scan: every aligned word of every task's
- * kernel stack (sleeping, preempted, the stopper threads, and each CPU's
- * idle task) is compared with the ranges of code being replaced. Any word
- * that points into a range counts as a return address into it, whether it
- * is one or a stale value left in a dead frame.
+ * The check is a conservative scan: every aligned word of the live part of
+ * every task's kernel stack (sleeping, preempted, the stopper threads, and
+ * each CPU's idle task) is compared with the ranges of code being
+ * replaced. The live part of a switched-out task starts at its saved stack
+ * pointer (thread.sp, where __switch_to_asm left it); for a task on a CPU
+ * (only the stopper threads, under stop_machine) it is the whole stack.
+ * Any word there that points into a range counts as a return address into
+ * it, whether it is one or a stale value in an unused slot of a live frame.
  *
  * Why not the reliable unwinder: stack_trace_save_tsk_reliable() is only
  * built with HAVE_RELIABLE_STACKTRACE and LIVEPATCH, which a kernel need
@@ -59,7 +62,13 @@ static void scan_task(struct scan *s, struct task_struct *t)
 	if (!stack)	/* exited, its stack already freed */
 		return;
 	end = stack + THREAD_SIZE;
-	for (p = stack; p < end; p++) {
+	p = stack;
+	/* Below the saved stack pointer of a task that is switched out lie
+	 * only dead frames; skipping them avoids stale false positives. */
+	if (!READ_ONCE(t->on_cpu) && t->thread.sp > (unsigned long)stack &&
+	    t->thread.sp < (unsigned long)end)
+		p = (unsigned long *)t->thread.sp;
+	for (; p < end; p++) {
 		r = in_ranges(s, *p);
 		if (!r)
 			continue;
