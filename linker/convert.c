@@ -374,8 +374,12 @@ static int add_kreloc(struct link_ctx *ctx, struct section *sec, unsigned long o
 	return 0;
 }
 
+/*
+ * @loader names the special section that makes this a loader reference
+ * (the entry's own section, or the site table listing the code), or NULL.
+ */
 static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
-		       struct section *osec, unsigned long where, bool loader)
+		       struct section *osec, unsigned long where, const char *loader)
 {
 	struct target t;
 	uint16_t ktype;
@@ -394,8 +398,8 @@ static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 		struct symbol *sym;
 
 		if ((t.flags & KSPLICE_SYM_LOCAL) || !is_exported(ctx, t.name)) {
-			ERROR("%s: %s: section %s refers to '%s', which is not exported; the module loader must resolve it there",
-			      u->name, offstr(r->sec, r->offset), osec->name, t.name);
+			ERROR("%s: %s: %s refers to '%s', which is not exported; the module loader must resolve it there",
+			      u->name, offstr(r->sec, r->offset), loader, t.name);
 			return -1;
 		}
 		sym = out_undef_symbol(ctx, t.name);
@@ -405,21 +409,21 @@ static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 	return add_kreloc(ctx, osec, where, &t, ktype, KSPLICE_RELOC_NEW);
 }
 
-static bool is_site(struct unit *u, struct section *isec, unsigned long off);
+static const char *is_site(struct unit *u, struct section *isec, unsigned long off);
 
 /* Convert the relocations of input [start, end) copied to (osec, ooff). */
 int convert_relocs(struct link_ctx *ctx, struct unit *u, struct section *isec,
 		   unsigned long start, unsigned long end, struct section *osec,
 		   unsigned long ooff)
 {
-	bool loader_sec = find_special_section(osec->name);
+	const char *loader_sec = find_special_section(osec->name) ? osec->name : NULL;
 	struct reloc *r;
 
 	sec_for_each_reloc(isec, r) {
 		if (r->offset < start || r->offset >= end)
 			continue;
 		if (convert_one(ctx, u, r, osec, ooff + r->offset - start,
-				loader_sec || is_site(u, isec, r->offset)))
+				loader_sec ? loader_sec : is_site(u, isec, r->offset)))
 			return -1;
 	}
 	return 0;
@@ -429,19 +433,22 @@ struct site {
 	struct hnode node;
 	struct section *sec;
 	unsigned long off;
+	const char *table;		/* the section listing the site */
 };
 
-static bool is_site(struct unit *u, struct section *isec, unsigned long off)
+/* The table listing (isec, off) as a loader site, or NULL. */
+static const char *is_site(struct unit *u, struct section *isec, unsigned long off)
 {
 	struct site *s;
 
 	htable_for_each_entry(&u->sites, piece_key(isec, off), s, struct site, node)
 		if (s->sec == isec && s->off == off)
-			return true;
-	return false;
+			return s->table;
+	return NULL;
 }
 
-int add_site(struct unit *u, struct section *isec, unsigned long off, unsigned int len)
+int add_site(struct unit *u, struct section *isec, unsigned long off, unsigned int len,
+	     const char *table)
 {
 	for (unsigned int i = 0; i < len; i++) {
 		struct site *s = calloc(1, sizeof(*s));
@@ -452,6 +459,7 @@ int add_site(struct unit *u, struct section *isec, unsigned long off, unsigned i
 		}
 		s->sec = isec;
 		s->off = off + i;
+		s->table = table;
 		htable_add(&u->sites, &s->node, piece_key(isec, off + i));
 	}
 	return 0;

@@ -118,7 +118,7 @@ static int collect_sites(struct link_ctx *ctx, struct unit *u)
 			unsigned int len = s->site_len_field >= 0 ?
 					   sec->data[e + s->site_len_field] : s->site_len;
 
-			if (tsec && add_site(u, tsec, toff, len))
+			if (tsec && add_site(u, tsec, toff, len, sec->name))
 				return -1;
 		}
 	}

@@ -106,7 +106,7 @@ bool map_to_out(struct unit *u, struct section *isec, unsigned long off,
 long ksym_get(struct link_ctx *ctx, const char *name, const char *object,
 	      uint32_t flags);
 int add_site(struct unit *u, struct section *isec, unsigned long off,
-	     unsigned int len);
+	     unsigned int len, const char *table);
 int add_piece(struct unit *u, struct section *isec, unsigned long ioff,
 	      struct section *osec, unsigned long ooff);
 

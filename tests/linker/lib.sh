@@ -36,3 +36,77 @@ kernel_cc() {
 		{ [ -z "$tool" ] || $tool "$out"; }) ||
 		die "cannot compile '$src' like '$obj'"
 }
+
+# write_sample DIR: a small "kernel object" before and after a patch, with
+# the kernel's special sections imitated by inline asm (k.h), and a
+# Module.symvers that exports __fentry__, printk and exported_counter.
+#   changed()  changed: calls printk with a new string, gains a WARN_ON,
+#              calls the new function added(); uses static locals
+#   other()    unchanged, has a WARN_ON
+#   reader()   unchanged, has an __ex_table entry
+write_sample() {
+	local d=$1
+	mkdir -p "$d"
+	cat >"$d/k.h" <<'EOT'
+#define WARN_ON(c) ({ int __c = !!(c); if (__c) asm volatile("1: ud2\n" \
+	".pushsection __bug_table,\"aw\"\n .long 1b - .\n .long 0\n .short 0, 0\n" \
+	".popsection"); __c; })
+#define EX_LOAD(v, p) asm volatile("1: movl (%1), %0\n2:\n" \
+	".pushsection __ex_table,\"a\"\n .long 1b - ., 2b - ., 0\n .popsection" \
+	: "=r"(v) : "r"(p))
+extern int printk(const char *fmt, ...);
+extern int exported_counter;
+EOT
+	cat >"$d/pre.c" <<'EOT'
+#include "k.h"
+static int calls;
+int __attribute__((noinline)) other(int x) { WARN_ON(x > 100); return x + 1; }
+static int __attribute__((noinline)) helper(int x) { return x * 3 + calls; }
+int changed(int x)
+{
+	static int seen;
+	seen++;
+	calls++;
+	printk("changed %d\n", x);
+	return helper(x) + other(x) + seen;
+}
+int reader(int *p) { int v; EX_LOAD(v, p); return v; }
+EOT
+	cat >"$d/post.c" <<'EOT'
+#include "k.h"
+static int calls;
+int __attribute__((noinline)) other(int x) { WARN_ON(x > 100); return x + 1; }
+static int __attribute__((noinline)) helper(int x) { return x * 3 + calls; }
+static int __attribute__((noinline)) added(int x) { return x ^ exported_counter; }
+int changed(int x)
+{
+	static int seen;
+	seen++;
+	calls++;
+	WARN_ON(x < 0);
+	printk("changed now %d\n", x);
+	return helper(x) + other(x) + seen + added(x);
+}
+int reader(int *p) { int v; EX_LOAD(v, p); return v; }
+EOT
+	printf '0x0\t%s\tvmlinux\tEXPORT_SYMBOL\t\n' __fentry__ printk exported_counter \
+		>"$d/Module.symvers"
+	user_cc "$d/pre.c" "$d/pre.o"
+	user_cc "$d/post.c" "$d/post.o"
+}
+
+# link_sample DIR [ARGS...]: ksplice-link the sample into DIR/out.o.
+link_sample() {
+	local d=$1
+	shift
+	"$LINK" -o "$d/out.o" --id sample --target vmlinux --kernel-release 6.1-test \
+		--symvers "$d/Module.symvers" --object lib/sample.o \
+		--pre "$d/pre.o" --post "$d/post.o" "$@"
+}
+
+# Dump without code offsets, which depend on the compiler's choices.
+dump_no_offsets() {
+	"$LINK" --dump "$1" |
+		sed -E -e '/^loader relocs:/,$s/\+0x[0-9a-f]+ /+N /' \
+			-e '/^  (NEW|PRE) /s/\+0x[0-9a-f]+ /+N /'
+}

@@ -1,0 +1,56 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+. "$(dirname "$0")/../lib/test-lib.sh"
+. "$TOP/tests/linker/lib.sh"
+test_title "ksplice-link extracts the changed and new functions, and nothing else"
+
+step "compile the sample, pre and post"
+write_sample "$TEST_TMP"
+
+step "link: changed() changed, added() new"
+link_sample "$TEST_TMP" --changed changed --new added || die "ksplice-link failed"
+dump_no_offsets "$TEST_TMP/out.o" >"$TEST_TMP/dump"
+
+step "the new code is changed() and added(); the string it prints comes along"
+sed -n '/^sections:/,/^loader/p' "$TEST_TMP/dump" >"$TEST_TMP/actual"
+cat >"$TEST_TMP/expect" <<'EOT'
+sections:
+  .text.changed
+  .text.added
+  .rodata.changed.str1.1
+  __mcount_loc: 2 entries
+  __bug_table: 1 entries
+loader relocs:
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+readelf -sW "$TEST_TMP/out.o" | awk '$4 == "FUNC" { print $8 }' | sort >"$TEST_TMP/actual"
+printf '%s\n' added changed >"$TEST_TMP/expect"
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
+step "the old code of changed() is a pre section, and changed() is patched"
+sed -n '/^pre:/,/^sections:/p' "$TEST_TMP/dump" >"$TEST_TMP/actual"
+cat >"$TEST_TMP/expect" <<'EOT'
+pre:
+  changed text
+patches:
+  changed -> changed+0x0 fentry
+sections:
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
+step "the header"
+head -n 2 "$TEST_TMP/dump" >"$TEST_TMP/actual"
+cat >"$TEST_TMP/expect" <<'EOT'
+update sample target vmlinux release 6.1-test targets 1
+description: 
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
+step "a function that is not there is an error naming it"
+expect_exit 1 link_sample "$TEST_TMP" --changed nosuch 2>"$TEST_TMP/err"
+echo "ksplice-link: error: lib/sample.o: function 'nosuch' not found in '$TEST_TMP/post.o'" \
+	>"$TEST_TMP/expect"
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/err"
+[ ! -e "$TEST_TMP/out.o" ] || die "a failed link left its output behind"
+
+test_done
