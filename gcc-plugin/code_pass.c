@@ -96,22 +96,67 @@ static void hash_value(struct code_ctx *c, const_rtx x)
 	ks_hash_int(hs, v == c->asm_line ? c->asm_line : c->line, v);
 }
 
+/*
+ * The kernel's annotate_unreachable() and instrumentation_begin() make
+ * each asm unique with a __COUNTER__ label: "123:\n\t... .long 123b - ."
+ * with "i" (123). The counter moves whenever code earlier in the file adds
+ * or drops such a macro, but only names a local label. So a template that
+ * starts with "<n>:" hashes with every <n> in it replaced by '#', and an
+ * operand equal to <n> hashes as that placeholder.
+ */
+static HOST_WIDE_INT counter_label(const char *tmpl)
+{
+	HOST_WIDE_INT v = 0;
+	const char *p = tmpl;
+
+	while (ISDIGIT(*p) && v < 100000000)
+		v = v * 10 + (*p++ - '0');
+	return p != tmpl && *p == ':' ? v : -1;
+}
+
+static void hash_template(struct ks_hash *hs, const char *tmpl, HOST_WIDE_INT label)
+{
+	char num[24];
+	size_t n;
+
+	if (label < 0) {
+		ks_hash_str(hs, tmpl);
+		return;
+	}
+	n = snprintf(num, sizeof(num), "%ld", (long)label);
+	for (const char *p = tmpl; *p; ) {
+		bool edge = p == tmpl || !ISDIGIT(p[-1]);
+
+		if (edge && !strncmp(p, num, n) && !ISDIGIT(p[n])) {
+			ks_hash_bytes(hs, "#", 1);
+			p += n;
+		} else {
+			ks_hash_bytes(hs, p++, 1);
+		}
+	}
+}
+
 /* Inline asm: template, constraints and operands; not its location. */
 static void hash_asm_operands(struct code_ctx *c, const_rtx x)
 {
 	struct ks_hash *hs = &c->hs[c->part];
 	int saved = c->asm_line;
+	HOST_WIDE_INT label = counter_label(ASM_OPERANDS_TEMPLATE(x));
 
 	c->asm_line = ks_line_of(ASM_OPERANDS_SOURCE_LOCATION(x));
 	ks_hash_u64(hs, KS_T_ASM);
-	ks_hash_str(hs, ASM_OPERANDS_TEMPLATE(x));
+	hash_template(hs, ASM_OPERANDS_TEMPLATE(x), label);
 	ks_hash_str(hs, ASM_OPERANDS_OUTPUT_CONSTRAINT(x));
 	ks_hash_u64(hs, ASM_OPERANDS_OUTPUT_IDX(x));
 	ks_hash_u64(hs, ASM_OPERANDS_INPUT_LENGTH(x));
 	for (int i = 0; i < ASM_OPERANDS_INPUT_LENGTH(x); i++) {
 		ks_hash_str(hs, ASM_OPERANDS_INPUT_CONSTRAINT(x, i));
 		ks_hash_u64(hs, GET_MODE(ASM_OPERANDS_INPUT_CONSTRAINT_EXP(x, i)));
-		hash_value(c, ASM_OPERANDS_INPUT(x, i));
+		if (label >= 0 && CONST_INT_P(ASM_OPERANDS_INPUT(x, i)) &&
+		    INTVAL(ASM_OPERANDS_INPUT(x, i)) == label)
+			ks_hash_bytes(hs, "#", 1);
+		else
+			hash_value(c, ASM_OPERANDS_INPUT(x, i));
 	}
 	ks_hash_u64(hs, ASM_OPERANDS_LABEL_LENGTH(x));
 	for (int i = 0; i < ASM_OPERANDS_LABEL_LENGTH(x); i++)

@@ -22,10 +22,11 @@ const char *ks_section_name(section *s)
 		return ".data";
 	if (s == readonly_data_section)
 		return ".rodata";
-	if (s == bss_section || s == lcomm_section || s == comm_section)
-		return ".bss";
 	if (s == tls_comm_section)
 		return ".tbss";
+	/* lcomm, comm and ELF's bss_noswitch: emitted straight into .bss */
+	if (s == bss_section || (s->common.flags & SECTION_NOSWITCH))
+		return ".bss";
 	return "";
 }
 

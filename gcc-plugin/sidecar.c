@@ -21,11 +21,13 @@ static void put_str(FILE *f, const char *s)
 	putc('"', f);
 }
 
+/* Compact JSON, one function or data object per line: sidecars are many. */
 static void put_key(FILE *f, const char *key, bool first)
 {
-	fputs(first ? "\n\t\t\t" : ",\n\t\t\t", f);
+	if (!first)
+		putc(',', f);
 	put_str(f, key);
-	fputs(": ", f);
+	putc(':', f);
 }
 
 static void put_str_or_null(FILE *f, const char *s)
@@ -49,7 +51,7 @@ static void put_strv(FILE *f, const struct ks_strv *sv)
 	putc('[', f);
 	for (size_t i = 0; i < sv->n; i++) {
 		if (i)
-			fputs(", ", f);
+			putc(',', f);
 		put_str(f, sv->v[i]);
 	}
 	putc(']', f);
@@ -79,9 +81,9 @@ static void put_inlined(FILE *f, struct ks_unit *u, struct ks_func *fn)
 	for (size_t i = 0; i < fn->nr_inlined; i++) {
 		const uint64_t *h = body_hash(u, fn->inlined[i].uid);
 
-		fputs(i ? ", {\"name\": " : "{\"name\": ", f);
+		fputs(i ? ",{\"name\":" : "{\"name\":", f);
 		put_str(f, fn->inlined[i].name);
-		fputs(", \"body_hash\": ", f);
+		fputs(",\"body_hash\":", f);
 		if (h)
 			put_hash(f, *h);
 		else
@@ -111,7 +113,7 @@ static void put_func(FILE *f, struct ks_unit *u, struct ks_func *fn)
 {
 	const uint64_t *bh = body_hash(u, fn->uid);
 
-	fputs("\t\t{", f);
+	putc('{', f);
 	put_key(f, "name", true);
 	put_str(f, fn->name);
 	put_key(f, "linkage", false);
@@ -146,12 +148,12 @@ static void put_func(FILE *f, struct ks_unit *u, struct ks_func *fn)
 	put_bool(f, "init", fn->init);
 	put_bool(f, "exit", fn->exit);
 	put_bool(f, "notrace", fn->notrace);
-	fputs("\n\t\t}", f);
+	putc('}', f);
 }
 
 static void put_data(FILE *f, struct ks_data *d)
 {
-	fputs("\t\t{", f);
+	putc('{', f);
 	put_key(f, "name", true);
 	put_str(f, d->name);
 	put_key(f, "linkage", false);
@@ -165,7 +167,7 @@ static void put_data(FILE *f, struct ks_data *d)
 	put_str_or_null(f, d->owner);
 	put_key(f, "init_hash", false);
 	put_hash(f, d->init_hash);
-	fputs("\n\t\t}", f);
+	putc('}', f);
 }
 
 static int cmp_func(const void *a, const void *b)
@@ -184,26 +186,25 @@ static void put_unit(FILE *f, struct ks_unit *u, const char *object)
 {
 	qsort(u->funcs, u->nr_funcs, sizeof(*u->funcs), cmp_func);
 	qsort(u->data, u->nr_data, sizeof(*u->data), cmp_data);
-	fputs("{\n\t\"schema\": \"ksplice-sidecar\",\n\t\"version\": 1,\n", f);
-	fputs("\t\"compiler\": ", f);
+	fputs("{\"schema\":\"ksplice-sidecar\",\"version\":1,\"compiler\":", f);
 	put_str(f, version_string);
-	fputs(",\n\t\"source\": ", f);
+	fputs(",\"source\":", f);
 	put_str(f, main_input_filename);
-	fputs(",\n\t\"object\": ", f);
+	fputs(",\"object\":", f);
 	put_str(f, object);
-	fputs(",\n\t\"flags_hash\": ", f);
+	fputs(",\"flags_hash\":", f);
 	put_hash(f, ks_flags_hash());
-	fputs(",\n\t\"functions\": [", f);
+	fputs(",\n\"functions\":[", f);
 	for (size_t i = 0; i < u->nr_funcs; i++) {
 		fputs(i ? ",\n" : "\n", f);
 		put_func(f, u, &u->funcs[i]);
 	}
-	fputs(u->nr_funcs ? "\n\t],\n\t\"data\": [" : "],\n\t\"data\": [", f);
+	fputs("],\n\"data\":[", f);
 	for (size_t i = 0; i < u->nr_data; i++) {
 		fputs(i ? ",\n" : "\n", f);
 		put_data(f, &u->data[i]);
 	}
-	fputs(u->nr_data ? "\n\t]\n}\n" : "]\n}\n", f);
+	fputs("]}\n", f);
 }
 
 void ks_write_sidecar(struct ks_unit *u, const char *object)

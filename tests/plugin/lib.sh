@@ -86,3 +86,20 @@ run_cases() {
 		test_cmp "$TEST_TMP/$name/expect" "$TEST_TMP/$name/actual"
 	done
 }
+
+# kbuild_compile OBJ SRC OUT [--no-plugin]: compile SRC into OUT with the
+# exact command Kbuild used for OBJ in $KERNEL_TREE (from its .cmd file),
+# run from the tree root; without Kbuild's dependency file and objtool, and
+# with this checkout's plugin (or none). The tree is never written to.
+kbuild_compile() {
+	local obj=$1 src=$2 out=$3 plugin="-fplugin=$PLUGIN" cmd
+	[ "${4:-}" = --no-plugin ] && plugin=
+	cmd=$(sed -n '1s/^\(saved\)\{0,1\}cmd_[^ ]* := //p' \
+		"$KERNEL_TREE/$(dirname "$obj")/.$(basename "$obj").cmd")
+	[ -n "$cmd" ] || die "no Kbuild command for '$obj'"
+	cmd=${cmd%%;*}
+	cmd=$(printf '%s\n' "$cmd" | sed -e 's/ -fplugin=[^ ]*//g' \
+		-e 's/ -Wp,-MMD,[^ ]*//' -e "s| -c -o $obj [^ ]*| -c -o $out $src|")
+	cmd=${cmd/#gcc /gcc $plugin -I$(dirname "$obj") }
+	(cd "$KERNEL_TREE" && eval "$cmd") || die "compiling '$src' as '$obj' failed"
+}

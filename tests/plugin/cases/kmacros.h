@@ -33,4 +33,13 @@ extern void __attribute__((noreturn)) panic(const char *fmt, ...);
 #define ___PASTE(a, b) a##b
 #define __PASTE(a, b) ___PASTE(a, b)
 #define __UNIQUE_ID(prefix) __PASTE(__PASTE(__UNIQUE_ID_, prefix), __COUNTER__)
+/* Like the kernel's annotate_unreachable(): a __COUNTER__ label in asm. */
+#define __stringify_label(n) #n
+#define __annotate_unreachable(c) ({					\
+	asm volatile(__stringify_label(c) ":\n\t"			\
+		     ".pushsection .discard.unreachable\n\t"		\
+		     ".long " __stringify_label(c) "b - .\n\t"		\
+		     ".popsection\n\t" : : "i" (c));			\
+})
+#define annotate_unreachable() __annotate_unreachable(__COUNTER__)
 #endif
