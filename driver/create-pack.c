@@ -131,8 +131,9 @@ static int kbuild_modules(struct create *c, const char *dir, const char *extra)
 
 static int build_core(struct create *c)
 {
+	/* The sources only: a built checkout also holds Kbuild's *.mod.c. */
 	char *cmd = xstrfmt("mkdir -p core && cp '%s'/kmodsrc/*.[ch] '%s'/kmodsrc/Kbuild core/ "
-			    "&& rm -f core/update.c", c->top, c->top);
+			    "&& rm -f core/update.c core/*.mod.c", c->top, c->top);
 	char *dir = xstrfmt("%s/core", c->work);
 	int ret = cmd && dir ? run_step_sh(c, "copying the core's sources", c->work, cmd) : -1;
 
