@@ -27,9 +27,9 @@
  *   ksplice_code  code_pass.c  RTL, after "final": hash and metadata
  *   data.c, flags.c and sidecar.c run at PLUGIN_FINISH_UNIT.
  *
- * Debugging: -fdump-rtl-ksplice_code and -fdump-tree-ksplice_body dump the
- * function as the pass saw it; -fplugin-arg-ksplice-debug prints the
- * hashes; docs/plugin.md has more.
+ * Debugging: -fdump-rtl-all -fdump-tree-all include both passes' dumps
+ * (X.c.*t.ksplice_body, X.c.*r.ksplice_code); -fplugin-arg-ksplice-debug
+ * prints the hashes; docs/plugin.md has more.
  */
 #include "ksplice.h"
 
