@@ -140,6 +140,8 @@ static int reloc_size(unsigned int type, uint16_t *ktype)
 	case R_X86_64_PLT32:	*ktype = KSPLICE_R_PC32;   return 4;
 	case R_X86_64_32:	*ktype = KSPLICE_R_ABS32;  return 4;
 	case R_X86_64_32S:	*ktype = KSPLICE_R_ABS32S; return 4;
+	/* Only in tables (__jump_table keys), which stay with the loader. */
+	case R_X86_64_PC64:	*ktype = 0;		   return 8;
 	}
 	return -1;
 }
@@ -260,6 +262,10 @@ static struct symbol *find_owner(struct reloc *r, unsigned long *probe)
 		*probe = a;
 		owner = find_symbol_containing(sec, a);
 	}
+	/* The end of a function (ORC's terminating entry), if nothing starts there. */
+	if (!owner && *probe > 0 && (owner = find_symbol_containing(sec, *probe - 1)) &&
+	    *probe != owner->offset + owner->len)
+		owner = NULL;
 	if (!owner && sec->nr_syms == 1 && sec->syms[0]->offset == 0 &&
 	    sec->syms[0]->len == sec->size && sec->size) {
 		owner = sec->syms[0];
@@ -338,7 +344,7 @@ static int find_target(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 	return 0;
 }
 
-static bool is_exported(struct link_ctx *ctx, const char *name)
+bool is_exported(struct link_ctx *ctx, const char *name)
 {
 	struct export *e;
 
@@ -357,6 +363,20 @@ static struct symbol *out_undef_symbol(struct link_ctx *ctx, const char *name)
 	if (sym && is_undef_sym(sym) && !sym->sec)
 		return sym;
 	return elf_create_symbol(ctx->out, name, NULL, 0, 0, STT_NOTYPE, STB_GLOBAL);
+}
+
+/*
+ * A module may not name an unexported static call key: its site refers to
+ * the exported trampoline instead, and static_call_add_module() looks the
+ * key up from it (what objtool --module does for modules).
+ */
+const char *static_call_tramp(struct link_ctx *ctx, const char *name, char *buf,
+			      size_t size)
+{
+	if (strncmp(name, "__SCK__", 7))
+		return name;
+	snprintf(buf, size, "__SCT__%s", name + 7);
+	return is_exported(ctx, buf) ? buf : name;
 }
 
 static int add_kreloc(struct link_ctx *ctx, struct section *sec, unsigned long offset,
@@ -385,6 +405,8 @@ static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 	uint16_t ktype;
 	int size = reloc_size(r->type, &ktype);
 
+	if (r->type == R_X86_64_NONE)
+		return 0;
 	if (size < 0) {
 		ERROR("%s: %s: unsupported relocation type %u", u->name,
 		      offstr(r->sec, r->offset), r->type);
@@ -397,6 +419,8 @@ static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 	if (loader) {
 		struct symbol *sym;
 
+		if (!(t.flags & KSPLICE_SYM_LOCAL) && !is_exported(ctx, t.name))
+			t.name = static_call_tramp(ctx, t.name, t.anon, sizeof(t.anon));
 		if ((t.flags & KSPLICE_SYM_LOCAL) || !is_exported(ctx, t.name)) {
 			ERROR("%s: %s: %s refers to '%s', which is not exported; the module loader must resolve it there",
 			      u->name, offstr(r->sec, r->offset), loader, t.name);
@@ -404,6 +428,11 @@ static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 		}
 		sym = out_undef_symbol(ctx, t.name);
 		return sym && elf_create_reloc(osec, where, r->type, sym, t.addend) ? 0 : -1;
+	}
+	if (!ktype) {
+		ERROR("%s: %s: relocation type %u to '%s' needs the module loader", u->name,
+		      offstr(r->sec, r->offset), r->type, t.name);
+		return -1;
 	}
 	memset(osec->data + where, 0, size);
 	return add_kreloc(ctx, osec, where, &t, ktype, KSPLICE_RELOC_NEW);
@@ -479,7 +508,9 @@ int convert_pre_relocs(struct link_ctx *ctx, struct unit *u, struct symbol *func
 
 		if (r->offset < func->offset || r->offset >= func->offset + func->len)
 			continue;
-		if ((size = reloc_size(r->type, &ktype)) < 0) {
+		if (r->type == R_X86_64_NONE)
+			continue;
+		if ((size = reloc_size(r->type, &ktype)) < 0 || !ktype) {
 			ERROR("%s: %s: unsupported relocation type %u", u->pre_path,
 			      offstr(r->sec, r->offset), r->type);
 			return -1;

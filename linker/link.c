@@ -102,6 +102,22 @@ static struct section *entry_target(struct elf *elf, struct section *sec,
 	return r->sym->sec;
 }
 
+/* Whether an entry's export_field resolves to an exported symbol. */
+static bool entry_exported(struct link_ctx *ctx, struct unit *u,
+			   const struct special_section *s, struct section *sec,
+			   unsigned long e)
+{
+	struct reloc *r;
+	char buf[512];
+
+	if (!s->export_field)
+		return true;
+	r = find_reloc_by_dest(u->post, sec, e + s->export_field);
+	if (!r || r->sym->type == STT_SECTION || is_local_sym(r->sym))
+		return false;
+	return is_exported(ctx, static_call_tramp(ctx, r->sym->name, buf, sizeof(buf)));
+}
+
 /* Record the code the module loader rewrites, from the site tables. */
 static int collect_sites(struct link_ctx *ctx, struct unit *u)
 {
@@ -113,11 +129,13 @@ static int collect_sites(struct link_ctx *ctx, struct unit *u)
 		if (!s || !s->site || !sec->data)
 			continue;
 		for (unsigned long e = 0; e + s->entsize <= sec->size; e += s->entsize) {
-			unsigned long toff;
+			unsigned long toff = 0;
 			struct section *tsec = entry_target(u->post, sec, e + s->key, &toff);
 			unsigned int len = s->site_len_field >= 0 ?
 					   sec->data[e + s->site_len_field] : s->site_len;
 
+			if (!entry_exported(ctx, u, s, sec, e))
+				continue;
 			if (tsec && add_site(u, tsec, toff, len, sec->name))
 				return -1;
 		}
@@ -249,7 +267,7 @@ static int keep_special_entries(struct link_ctx *ctx, struct unit *u)
 			return -1;
 		}
 		for (unsigned long e = 0; e < sec->size; e += s->entsize) {
-			unsigned long toff, ooff;
+			unsigned long toff = 0, ooff;
 			struct section *tsec = entry_target(u->post, sec, e + s->key, &toff);
 			struct section *osec;
 
@@ -257,8 +275,14 @@ static int keep_special_entries(struct link_ctx *ctx, struct unit *u)
 				continue;
 			/* ORC ends each code section with an entry at its end. */
 			if (!map_to_out(u, tsec, toff, &osec, &ooff) &&
-			    !(s->parallel && toff && map_to_out(u, tsec, toff - 1, &osec, &ooff)))
+			    !(s->parallel && toff && !find_symbol_containing(tsec, toff) &&
+			      map_to_out(u, tsec, toff - 1, &osec, &ooff)))
 				continue;
+			if (!entry_exported(ctx, u, s, sec, e)) {
+				dbg("%s: %s: drop %s+0x%lx: not exported", u->name, sec->name,
+				    tsec->name, toff);
+				continue;
+			}
 			if (keep_entry(ctx, u, s, sec, e))
 				return -1;
 			kept++;

@@ -103,6 +103,9 @@ int convert_pre_relocs(struct link_ctx *ctx, struct unit *u, struct symbol *func
 		       unsigned long ooff);
 bool map_to_out(struct unit *u, struct section *isec, unsigned long off,
 		struct section **osec, unsigned long *ooff);
+bool is_exported(struct link_ctx *ctx, const char *name);
+const char *static_call_tramp(struct link_ctx *ctx, const char *name, char *buf,
+			      size_t size);
 long ksym_get(struct link_ctx *ctx, const char *name, const char *object,
 	      uint32_t flags);
 int add_site(struct unit *u, struct section *isec, unsigned long off,

@@ -41,7 +41,9 @@ static const struct special_section special_sections[] = {
 	{ BY_KEY(".retpoline_sites", 4), CALL_SITE },
 	{ BY_KEY(".return_sites", 4), CALL_SITE },
 	{ BY_KEY(".call_sites", 4), CALL_SITE },
-	{ BY_KEY(".static_call_sites", 8), CALL_SITE },
+	/* A site whose key (or trampoline) is not exported is left out: the
+	 * code then calls through the trampoline, like any call. */
+	{ BY_KEY(".static_call_sites", 8), CALL_SITE, .export_field = 4 },
 	/* The loader's ftrace_module_init() checks each site is a call to
 	 * __fentry__ before it turns it into a nop. */
 	{ BY_KEY("__mcount_loc", 8), CALL_SITE },

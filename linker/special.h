@@ -50,6 +50,10 @@ struct special_section {
 	const char *piece_sec;
 	int piece, piece_len_field;
 
+	/* An entry whose field at export_field does not resolve to an exported
+	 * symbol is dropped (0: no such field). */
+	unsigned int export_field;
+
 	const char *why;
 };
 

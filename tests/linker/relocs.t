@@ -78,19 +78,19 @@ readelf -rW "$TEST_TMP/out.o" | sed -n '/.rela.text.changed/,/^$/p' |
 echo 3 >"$TEST_TMP/expect"	# __fentry__, the string, added()
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
-step "a loader site (static call) that calls an unexported function is refused"
+step "a loader site (return thunk) that jumps to an unexported function is refused"
 cat >"$TEST_TMP/site.c" <<'EOT'
 static int __attribute__((noinline, used)) hidden(int x) { return x - 1; }
 int printk(const char *fmt, ...);
 void caller(void)
 {
-	asm volatile("1: call hidden\n"
-		     ".pushsection .static_call_sites,\"a\"\n .long 1b - ., 0\n .popsection");
+	asm volatile("1: jmp hidden\n"
+		     ".pushsection .return_sites,\"a\"\n .long 1b - .\n .popsection");
 }
 void exported_caller(void)
 {
-	asm volatile("1: call printk\n"
-		     ".pushsection .static_call_sites,\"a\"\n .long 1b - ., 0\n .popsection");
+	asm volatile("1: jmp printk\n"
+		     ".pushsection .return_sites,\"a\"\n .long 1b - .\n .popsection");
 }
 EOT
 user_cc "$TEST_TMP/site.c" "$TEST_TMP/site.o"
@@ -102,7 +102,7 @@ site_link() {
 expect_exit 1 site_link --changed caller 2>"$TEST_TMP/actual"
 sed -i -E 's/\+0x[0-9a-f]+:/+N:/' "$TEST_TMP/actual"
 cat >"$TEST_TMP/expect" <<'EOT'
-ksplice-link: error: lib/site.o: caller+N: .static_call_sites refers to 'hidden', which is not exported; the module loader must resolve it there
+ksplice-link: error: lib/site.o: caller+N: .return_sites refers to 'hidden', which is not exported; the module loader must resolve it there
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
@@ -113,10 +113,31 @@ cat >"$TEST_TMP/expect" <<'EOT'
 sections:
   .text.exported_caller
   __mcount_loc: 1 entries
-  .static_call_sites: 1 entries
+  .return_sites: 1 entries
 loader relocs:
   exported_caller+N __fentry__-4
   exported_caller+N printk-4
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
+step "static call sites: an unexported key goes by its exported trampoline; without one, the site is left out"
+cat >"$TEST_TMP/sc.c" <<'EOT'
+#define SC_CALL(name) asm volatile("1: call __SCT__" name "\n" \
+	".pushsection .static_call_sites,\"a\"\n .long 1b - ., __SCK__" name " - .\n .popsection")
+void exported_tramp(void) { SC_CALL("foo"); }
+void hidden_tramp(void) { SC_CALL("bar"); }
+EOT
+user_cc "$TEST_TMP/sc.c" "$TEST_TMP/sc.o"
+printf '0x0\t%s\tvmlinux\tEXPORT_SYMBOL\t\n' __fentry__ __SCT__foo >"$TEST_TMP/sc.symvers"
+"$LINK" -o "$TEST_TMP/sc-out.o" --id s --target vmlinux --kernel-release 6.1 \
+	--symvers "$TEST_TMP/sc.symvers" --object lib/sc.o --pre "$TEST_TMP/sc.o" \
+	--post "$TEST_TMP/sc.o" --changed exported_tramp,hidden_tramp || die "ksplice-link failed"
+dump_no_offsets "$TEST_TMP/sc-out.o" | grep -E '^  NEW|static_call|^  [^ ]+\+N __SCT__' >"$TEST_TMP/actual"
+cat >"$TEST_TMP/expect" <<'EOT'
+  NEW hidden_tramp+N PC32 __SCT__bar-4
+  .static_call_sites: 1 entries
+  exported_tramp+N __SCT__foo-4
+  .static_call_sites+N __SCT__foo+0
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
