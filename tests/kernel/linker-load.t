@@ -8,7 +8,7 @@ require_kernel
 
 step "compile fs/proc/meminfo.c, pre and post, like Kbuild does"
 cp "$KERNEL_TREE/fs/proc/meminfo.c" "$TEST_TMP/pre.c"
-sed 's/^\(\t*\)show_val_kb(m, "MemTotal:       ", i.totalram);/&\n\1seq_puts(m, "Ksplice:        1\\n");/' \
+sed 's/^\(\t*\)show_val_kb(m, "MemTotal:       ", i.totalram);/&\n\1seq_puts(m, "Ksplice:        1\\n");\n\1pr_debug("ksplice meminfo %lu\\n", i.totalram);/' \
 	"$TEST_TMP/pre.c" >"$TEST_TMP/post.c"
 ! cmp -s "$TEST_TMP/pre.c" "$TEST_TMP/post.c" || die "the patch did not apply"
 kernel_cc fs/proc/meminfo.o "$TEST_TMP/pre.c" "$TEST_TMP/pre.o"
@@ -21,11 +21,14 @@ step "extract meminfo_proc_show"
 	--object fs/proc/meminfo.o --pre "$TEST_TMP/pre.o" --post "$TEST_TMP/post.o" \
 	--changed meminfo_proc_show || die "ksplice-link failed"
 "$LINK" --dump "$TEST_TMP/out.o" >"$TEST_TMP/dump" || die "dump failed"
-sed -n '/^patches:/,/^sections:/p' "$TEST_TMP/dump" >"$TEST_TMP/actual"
+sed -n -e '/^patches:/,/^sections:/p' -e '/__dyndbg\|__jump_table/p' "$TEST_TMP/dump" \
+	>"$TEST_TMP/actual"
 cat >"$TEST_TMP/expect" <<EOT
 patches:
   meminfo_proc_show -> meminfo_proc_show+0x0 fentry
 sections:
+  __dyndbg: 1 entries
+  __jump_table: 1 entries
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
@@ -56,6 +59,9 @@ cat >"$TEST_TMP/payload/guest.sh" <<'EOT'
 insmod ksplice.ko || exit 1
 insmod ksplice_linkload.ko || exit 1
 grep -o '^ksplice_linkload ' /proc/modules
+# The pr_debug() of the new code is registered, under the update module.
+grep -o '\[ksplice_linkload\]meminfo_proc_show =_ "ksplice meminfo' \
+	/sys/kernel/debug/dynamic_debug/control
 rmmod ksplice_linkload || exit 1
 grep -c '^ksplice_linkload ' /proc/modules
 echo done
@@ -63,6 +69,7 @@ EOT
 run_guest "$TEST_TMP/payload" >"$TEST_TMP/actual"
 cat >"$TEST_TMP/expect" <<'EOT'
 ksplice_linkload 
+[ksplice_linkload]meminfo_proc_show =_ "ksplice meminfo
 0
 done
 EOT

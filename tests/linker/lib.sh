@@ -30,10 +30,11 @@ kernel_cc() {
 	cc=$(echo "$cc" | sed -e 's/-Wp,-MMD,[^ ]*//' -e "s| -c -o $obj [^ ]* *\$||")
 	tool=
 	case "$cmd" in *';'*objtool*) tool=${cmd#*;}; tool=${tool% $obj} ;; esac
+	# The command line is shell text (-DKBUILD_MODNAME='"proc"'): eval it.
 	(cd "$KERNEL_TREE" &&
-		$cc -I"./$(dirname "$obj")" -ffunction-sections -fdata-sections \
-			-c -o "$out" "$src" &&
-		{ [ -z "$tool" ] || $tool "$out"; }) ||
+		eval "$cc -I./$(dirname "$obj") -ffunction-sections -fdata-sections \
+			-c -o '$out' '$src'" &&
+		{ [ -z "$tool" ] || eval "$tool '$out'"; }) ||
 		die "cannot compile '$src' like '$obj'"
 }
 
