@@ -20,7 +20,7 @@
 #include <linux/cpu.h>
 #include <linux/delay.h>
 #include <linux/kprobes.h>
-#include <linux/ktime.h>
+#include <linux/timex.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/sync_core.h>
@@ -161,6 +161,8 @@ struct switch_ctx {
 	struct ksplice_range *ranges;
 	unsigned int nr;
 	atomic_t entered;
+	atomic_t arrived;
+	struct ksplice_running *running;	/* one per online CPU */
 	int done;
 	int result;
 	char bad[96];
@@ -172,8 +174,8 @@ static int switch_leader(struct switch_ctx *c)
 	struct ksplice_part *p;
 	u32 i;
 
-	if (!ksplice_stacks_safe(c->ranges, c->nr, c->u->conflicts,
-				 sizeof(c->u->conflicts)))
+	if (!ksplice_stacks_safe(c->ranges, c->nr, c->running, nr_cpu_ids,
+				 c->u->conflicts, sizeof(c->u->conflicts)))
 		return -EBUSY;
 	for_each_part(c->u, p)
 		for (i = 0; i < p->hdr->nr_patches; i++) {
@@ -200,8 +202,15 @@ static int switch_leader(struct switch_ctx *c)
 static int switch_fn(void *data)
 {
 	struct switch_ctx *c = data;
+	struct ksplice_running *me = &c->running[smp_processor_id()];
 
+	me->task = current;
+	me->sp = current_stack_pointer;
+	atomic_inc(&c->arrived);
 	if (atomic_inc_return(&c->entered) == 1) {
+		/* Wait until every CPU has said where its stack is. */
+		while (atomic_read(&c->arrived) < num_online_cpus())
+			cpu_relax();
 		c->result = switch_leader(c);
 		smp_store_release(&c->done, 1);
 	} else {
@@ -245,28 +254,34 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 {
 	struct switch_ctx c = { .u = u, .reverse = reverse };
 	unsigned int try, wait = SWITCH_FIRST_WAIT_MS;
-	ktime_t t0;
+	cycles_t t0;
 	int ret;
 
 	ret = build_ranges(&c);
-	if (ret) {
+	c.running = kcalloc(nr_cpu_ids, sizeof(*c.running), GFP_KERNEL);
+	if (ret || !c.running) {
+		ret = -ENOMEM;
+		kfree(c.ranges);
+		kfree(c.running);
 		u->abort = KSPLICE_ABORT_OUT_OF_MEMORY;
 		return ret;
 	}
 	for (try = 1; ; try++) {
 		atomic_set(&c.entered, 0);
+		atomic_set(&c.arrived, 0);
+		memset(c.running, 0, nr_cpu_ids * sizeof(*c.running));
 		c.done = 0;
 		cpus_read_lock();
 		mutex_lock(ksplice_kernel.text_mutex);
-		t0 = ktime_get();
+		t0 = get_cycles();
 		ret = ksplice_kernel.stop_machine_cpuslocked(switch_fn, &c, cpu_online_mask);
-		t0 = ktime_sub(ktime_get(), t0);
+		t0 = get_cycles() - t0;
 		mutex_unlock(ksplice_kernel.text_mutex);
 		cpus_read_unlock();
 		if (!ret)
 			ret = c.result;
-		ksplice_log(u, "%s attempt %u: %d, stop_machine took %lld ns",
-			    reverse ? "reverse" : "apply", try, ret, ktime_to_ns(t0));
+		ksplice_log(u, "%s attempt %u: %d, stop_machine took %llu cycles",
+			    reverse ? "reverse" : "apply", try, ret, (u64)t0);
 		if (ret != -EBUSY || try == SWITCH_TRIES)
 			break;
 		ksplice_log(u, "busy:\n%s", u->conflicts);
@@ -283,5 +298,6 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 		u->conflicts[0] = '\0';
 	}
 	kfree(c.ranges);
+	kfree(c.running);
 	return ret;
 }

@@ -21,7 +21,10 @@
  *   kind (and condition) on both sides, with targets that correspond
  *   (checked once the whole function has been walked).
  *
- * Everything else must be byte-identical. Bindings made while trying a
+ * Everything else must be byte-identical. A kprobe anywhere in the running
+ * code (an int3, or an optimized probe's jmp) is not tolerated: the
+ * candidate fails with abort cause unexpected, naming the offset, as the
+ * bytes under it cannot be proved. Bindings made while trying a
  * candidate are kept aside and only committed when exactly one candidate
  * matches, so a failed match changes nothing.
  */
@@ -58,6 +61,7 @@ struct match {
 	u32 nr_branches;
 	const struct ksplice_reloc **relocs;
 	u32 nr_relocs;
+	bool occupied;			/* a kprobe sits in the running code */
 	char why[192];
 };
 
@@ -104,6 +108,21 @@ static bool is_thunk(const char *name)
 {
 	return !strcmp(name, "__x86_return_thunk") ||
 	       !strncmp(name, "__x86_indirect_", 15);
+}
+
+/* Is a kprobe registered on any byte of [addr, addr + len)? */
+static bool probed(unsigned long addr, u32 len)
+{
+	bool found = false;
+	u32 i;
+
+	if (!ksplice_kernel.get_kprobe)
+		return false;
+	preempt_disable();
+	for (i = 0; i < len && !found; i++)
+		found = ksplice_kernel.get_kprobe((void *)(addr + i)) != NULL;
+	preempt_enable();
+	return found;
 }
 
 static bool is_jump_label_site(struct match *m, unsigned long addr)
@@ -229,6 +248,10 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 	if (!ksplice_decode(&ri, (void *)raddr, m->run_size - *run_off + MAX_INSN_SIZE))
 		return fail(m, *pre_off, "cannot decode running code at +0x%x", *run_off);
 	m->map[*pre_off] = *run_off;
+	if (probed(raddr, ri.length)) {
+		m->occupied = true;
+		return fail(m, *pre_off, "a kprobe at +0x%x: remove it and retry", *run_off);
+	}
 	relocs_in(m, *pre_off, pi.length, &first, &last);
 
 	fentry_off = ksplice_fentry_site((unsigned long)m->code) - (unsigned long)m->code;
@@ -367,6 +390,7 @@ static int match_pre(struct ksplice_part *p, const struct ksplice_pre_section *p
 	};
 	unsigned long orig = 0;
 	int nr, i, matches = 0, ret;
+	bool occupied = false;
 
 	ret = setup(&m);
 	if (ret)
@@ -400,8 +424,10 @@ static int match_pre(struct ksplice_part *p, const struct ksplice_pre_section *p
 		m.run_size = ksplice_symbol_size(m.run);
 		if (!m.run_size)
 			m.run_size = m.size + MAX_INSN_SIZE;
+		m.occupied = false;
 		if (!match_at(&m)) {
 			ksplice_log(u, "no match at 0x%lx: %s", m.run, m.why);
+			occupied |= m.occupied;
 			continue;
 		}
 		ksplice_log(u, "'%s' matches at 0x%lx%s", m.name, m.run,
@@ -409,6 +435,12 @@ static int match_pre(struct ksplice_part *p, const struct ksplice_pre_section *p
 		matches++;
 		orig = cand[i];
 		memcpy(won, m.bind, h->nr_symbols * sizeof(*won));
+	}
+	if (!matches && occupied) {
+		ksplice_log(u, "'%s': a kprobe occupies the running code", m.name);
+		u->abort = KSPLICE_ABORT_UNEXPECTED;
+		ret = -EBUSY;
+		goto out;
 	}
 	if (matches != 1) {
 		ksplice_log(u, "'%s': %s", m.name, matches ? "matches more than once" :

@@ -7,7 +7,8 @@
  * each CPU's idle task) is compared with the ranges of code being
  * replaced. The live part of a switched-out task starts at its saved stack
  * pointer (thread.sp, where __switch_to_asm left it); for a task on a CPU
- * (only the stopper threads, under stop_machine) it is the whole stack.
+ * (only the stopper threads, under stop_machine) it starts at the stack
+ * pointer each of them reports as it enters the switch.
  * Any word there that points into a range counts as a return address into
  * it, whether it is one or a stale value in an unused slot of a live frame.
  *
@@ -38,6 +39,8 @@
 struct scan {
 	const struct ksplice_range *ranges;
 	unsigned int nr;
+	const struct ksplice_running *running;
+	unsigned int nr_running;
 	char *conflicts;
 	size_t size, len;
 	bool safe;
@@ -53,6 +56,29 @@ static const struct ksplice_range *in_ranges(struct scan *s, unsigned long w)
 	return NULL;
 }
 
+/*
+ * Below the stack pointer lie only dead frames; skipping them avoids false
+ * positives from stale words. A switched-out task's stack pointer is the
+ * one __switch_to_asm saved; a task on a CPU reported its own.
+ */
+static unsigned long *live_start(struct scan *s, struct task_struct *t,
+				 void *stack, void *end)
+{
+	unsigned long sp = 0;
+	unsigned int i;
+
+	if (READ_ONCE(t->on_cpu)) {
+		for (i = 0; i < s->nr_running; i++)
+			if (s->running[i].task == t)
+				sp = s->running[i].sp;
+	} else {
+		sp = t->thread.sp;
+	}
+	if (sp > (unsigned long)stack && sp < (unsigned long)end)
+		return (unsigned long *)sp;
+	return stack;	/* unknown: the whole stack */
+}
+
 static void scan_task(struct scan *s, struct task_struct *t)
 {
 	const struct ksplice_range *r;
@@ -62,12 +88,7 @@ static void scan_task(struct scan *s, struct task_struct *t)
 	if (!stack)	/* exited, its stack already freed */
 		return;
 	end = stack + THREAD_SIZE;
-	p = stack;
-	/* Below the saved stack pointer of a task that is switched out lie
-	 * only dead frames; skipping them avoids stale false positives. */
-	if (!READ_ONCE(t->on_cpu) && t->thread.sp > (unsigned long)stack &&
-	    t->thread.sp < (unsigned long)end)
-		p = (unsigned long *)t->thread.sp;
+	p = live_start(s, t, stack, end);
 	for (; p < end; p++) {
 		r = in_ranges(s, *p);
 		if (!r)
@@ -88,10 +109,12 @@ static void scan_task(struct scan *s, struct task_struct *t)
  * Must run with every other CPU stopped (stop_machine).
  */
 bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
+			 const struct ksplice_running *running, unsigned int nr_running,
 			 char *conflicts, size_t size)
 {
 	struct scan s = {
 		.ranges = ranges, .nr = nr, .conflicts = conflicts,
+		.running = running, .nr_running = nr_running,
 		.size = size, .safe = true,
 	};
 	struct task_struct *g, *t;

@@ -7,13 +7,22 @@
 
 #include <linux/types.h>
 
+struct task_struct;
+
 /* A range of code that no task may be in: [start, end). */
 struct ksplice_range {
 	unsigned long start, end;
 	const char *name;
 };
 
+/* A task on a CPU during the check, and its stack pointer there. */
+struct ksplice_running {
+	struct task_struct *task;
+	unsigned long sp;
+};
+
 bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
+			 const struct ksplice_running *running, unsigned int nr_running,
 			 char *conflicts, size_t size);
 
 #endif /* KSPLICE_SAFETY_H */
