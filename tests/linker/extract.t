@@ -53,4 +53,21 @@ echo "ksplice-link: error: lib/sample.o: function 'nosuch' not found in '$TEST_T
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/err"
 [ ! -e "$TEST_TMP/out.o" ] || die "a failed link left its output behind"
 
+step "two objects in one update: each one's symbols carry its object"
+"$LINK" -o "$TEST_TMP/two.o" --id two --target vmlinux --kernel-release 6.1 \
+	--symvers "$TEST_TMP/Module.symvers" \
+	--object lib/a.o --pre "$TEST_TMP/pre.o" --post "$TEST_TMP/post.o" --changed changed \
+	--object lib/b.o --pre "$TEST_TMP/pre.o" --post "$TEST_TMP/post.o" --changed changed ||
+	die "ksplice-link failed"
+"$LINK" --dump "$TEST_TMP/two.o" | sed -n '/^patches:/,/^sections:/p;/ changed func /p' >"$TEST_TMP/actual"
+cat >"$TEST_TMP/expect" <<'EOT'
+  6 changed func object=lib/a.o
+  14 changed func object=lib/b.o
+patches:
+  changed -> changed+0x0 fentry
+  changed -> changed+0x0 fentry
+sections:
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
 test_done
