@@ -50,8 +50,4 @@
 #include "stringpool.h"
 #include "attribs.h"
 
-/* Names that moved or changed between GCC releases. */
-#define ks_cgraph_inlined_to(node)	((node)->inlined_to)
-#define ks_rtx_insn			rtx_insn
-
 #endif
