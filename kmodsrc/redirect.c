@@ -58,19 +58,13 @@ int ksplice_prepare_func(struct ksplice_part *p, struct ksplice_func *f)
 		ksplice_log(u, "'%s': new code out of jmp range", f->name);
 		goto unexpected;
 	}
-	for (a = f->site; a < f->site + KSPLICE_JMP_SIZE; a += insn.length) {
-		if (!ksplice_decode(&insn, (void *)a, MAX_INSN_SIZE))
-			break;
-		if (ksplice_insn_is_int3(&insn)) {
-			ksplice_log(u, "'%s'+0x%lx: int3 in the bytes to patch (a kprobe or text patching in progress)",
-				    f->name, a - f->old_addr);
-			goto unexpected;
-		}
-		if (insn.opcode.bytes[0] == 0xe9 && a == f->site) {
-			ksplice_log(u, "'%s'+0x%lx: a jmp is already there (another patcher?)",
-				    f->name, a - f->old_addr);
-			goto unexpected;
-		}
+	/* An int3 where the jmp starts: a kprobe, or text_poke_bp() at work.
+	 * (Further int3s are padding, e.g. after a rewritten return thunk.) */
+	if (!ksplice_decode(&insn, (void *)f->site, MAX_INSN_SIZE) ||
+	    ksplice_insn_is_int3(&insn)) {
+		ksplice_log(u, "'%s'+0x%lx: int3 where the jmp goes (a kprobe or text patching in progress)",
+			    f->name, f->site - f->old_addr);
+		goto unexpected;
 	}
 	if (ksplice_kernel.get_kprobe) {
 		bool probed = false;
@@ -165,6 +159,7 @@ struct switch_ctx {
 	struct ksplice_running *running;	/* one per online CPU */
 	int done;
 	int result;
+	cycles_t scan_cycles, write_cycles;
 	char bad[96];
 };
 
@@ -172,11 +167,16 @@ struct switch_ctx {
 static int switch_leader(struct switch_ctx *c)
 {
 	struct ksplice_part *p;
+	cycles_t t0 = get_cycles();
+	bool safe;
 	u32 i;
 
-	if (!ksplice_stacks_safe(c->ranges, c->nr, c->running, nr_cpu_ids,
-				 c->u->conflicts, sizeof(c->u->conflicts)))
+	safe = ksplice_stacks_safe(c->ranges, c->nr, c->running, nr_cpu_ids,
+				   c->u->conflicts, sizeof(c->u->conflicts));
+	c->scan_cycles = get_cycles() - t0;
+	if (!safe)
 		return -EBUSY;
+	t0 = get_cycles();
 	for_each_part(c->u, p)
 		for (i = 0; i < p->hdr->nr_patches; i++) {
 			struct ksplice_func *f = &p->funcs[i];
@@ -196,6 +196,7 @@ static int switch_leader(struct switch_ctx *c)
 							 c->reverse ? f->saved : f->jmp,
 							 KSPLICE_JMP_SIZE);
 		}
+	c->write_cycles = get_cycles() - t0;
 	return 0;
 }
 
@@ -280,8 +281,9 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 		cpus_read_unlock();
 		if (!ret)
 			ret = c.result;
-		ksplice_log(u, "%s attempt %u: %d, stop_machine took %llu cycles",
-			    reverse ? "reverse" : "apply", try, ret, (u64)t0);
+		ksplice_log(u, "%s attempt %u: %d, stop_machine took %llu cycles (stack check %llu, writes %llu)",
+			    reverse ? "reverse" : "apply", try, ret, (u64)t0,
+			    (u64)c.scan_cycles, (u64)c.write_cycles);
 		if (ret != -EBUSY || try == SWITCH_TRIES)
 			break;
 		ksplice_log(u, "busy:\n%s", u->conflicts);

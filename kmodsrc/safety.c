@@ -39,6 +39,7 @@
 struct scan {
 	const struct ksplice_range *ranges;
 	unsigned int nr;
+	unsigned long lo, hi;		/* the hull of all ranges */
 	const struct ksplice_running *running;
 	unsigned int nr_running;
 	char *conflicts;
@@ -50,6 +51,8 @@ static const struct ksplice_range *in_ranges(struct scan *s, unsigned long w)
 {
 	unsigned int i;
 
+	if (w < s->lo || w >= s->hi)	/* nearly every word */
+		return NULL;
 	for (i = 0; i < s->nr; i++)
 		if (w >= s->ranges[i].start && w < s->ranges[i].end)
 			return &s->ranges[i];
@@ -118,8 +121,14 @@ bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
 		.size = size, .safe = true,
 	};
 	struct task_struct *g, *t;
+	unsigned int i;
 	int cpu;
 
+	s.lo = ULONG_MAX;
+	for (i = 0; i < nr; i++) {
+		s.lo = min(s.lo, ranges[i].start);
+		s.hi = max(s.hi, ranges[i].end);
+	}
 	conflicts[0] = '\0';
 	rcu_read_lock();
 	for_each_process_thread(g, t)
