@@ -41,10 +41,13 @@ static bool validate_tables(const struct ksplice_header *h, struct module *mod)
 		    h->relocs[i].type > KSPLICE_R_ABS32S)
 			return BAD(mod, "relocation %u is malformed", i);
 	}
-	for (i = 0; i < h->nr_pre; i++)
+	for (i = 0; i < h->nr_pre; i++) {
 		if (!valid_index(h, h->pre[i].symbol) || !h->pre[i].size ||
 		    h->pre[i].size > U32_MAX)
 			return BAD(mod, "pre section %u is malformed", i);
+		if (h->pre[i].flags != KSPLICE_PRE_TEXT)
+			return BAD(mod, "pre section %u: only code can be matched so far", i);
+	}
 	for (i = 0; i < h->nr_patches; i++) {
 		if (!valid_index(h, h->patches[i].symbol) || !h->patches[i].new_code)
 			return BAD(mod, "patch %u is malformed", i);
