@@ -8,7 +8,8 @@
  *   abort_cause  ok, no_match, code_busy, ... (see core.c)
  *   conflicts    the tasks that blocked the last attempt: "comm pid func+off"
  *   description  the update's one-line description
- *   functions    one line per patched function: "target name stage"
+ *   functions    one line per patched function: "target name"
+ *   modules      one line per registered update module: "module target"
  *
  * The kobject owns the update: its release frees it, so an open sysfs file
  * keeps the memory alive after the update's modules are gone.
@@ -110,11 +111,26 @@ static ssize_t functions_show(struct kobject *k, struct kobj_attribute *a,
 	return n;
 }
 
+static ssize_t modules_show(struct kobject *k, struct kobj_attribute *a,
+			    char *buf)
+{
+	struct ksplice_update *u = to_update(k);
+	struct ksplice_part *p;
+	ssize_t n = 0;
+
+	mutex_lock(&ksplice_mutex);
+	for_each_part(u, p)
+		n += sysfs_emit_at(buf, n, "%s %s\n", p->mod->name, p->hdr->target);
+	mutex_unlock(&ksplice_mutex);
+	return n;
+}
+
 static struct kobj_attribute stage_attr = __ATTR(stage, 0600, stage_show, stage_store);
 static struct kobj_attribute abort_cause_attr = __ATTR(abort_cause, 0400, abort_cause_show, NULL);
 static struct kobj_attribute conflicts_attr = __ATTR(conflicts, 0400, conflicts_show, NULL);
 static struct kobj_attribute description_attr = __ATTR(description, 0400, description_show, NULL);
 static struct kobj_attribute functions_attr = __ATTR(functions, 0400, functions_show, NULL);
+static struct kobj_attribute modules_attr = __ATTR(modules, 0400, modules_show, NULL);
 
 static struct attribute *update_attrs[] = {
 	&stage_attr.attr,
@@ -122,6 +138,7 @@ static struct attribute *update_attrs[] = {
 	&conflicts_attr.attr,
 	&description_attr.attr,
 	&functions_attr.attr,
+	&modules_attr.attr,
 	NULL,
 };
 ATTRIBUTE_GROUPS(update);
