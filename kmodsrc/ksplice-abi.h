@@ -68,7 +68,8 @@ struct ksplice_symbol {
  * @addend: the ELF relocation addend
  * @symbol: index into the symbol table
  * @type:   KSPLICE_R_* below, the value computation
- * @flags:  exactly one of KSPLICE_RELOC_NEW or KSPLICE_RELOC_PRE
+ * @flags:  exactly one of KSPLICE_RELOC_NEW, KSPLICE_RELOC_PRE or
+ *          KSPLICE_RELOC_SITE
  *
  * A NEW relocation is filled in by the core, through text_poke, after
  * the symbol is resolved and before any function is redirected, so that
@@ -78,6 +79,16 @@ struct ksplice_symbol {
  * kernel's value at the corresponding offset instead: for an unresolved
  * symbol that value gives its address (S = value - A + P for PC32); for a
  * resolved one it must agree.
+ *
+ * A SITE entry is not a relocation: it marks a place in pre code that the
+ * kernel may have rewritten at boot or load time, so that run-pre matching
+ * accepts whatever the running bytes there are, as long as they are whole
+ * instructions covering the same length. @where is the site's start in
+ * pre code, @type says what kind of site (KSPLICE_R_SITE_*), @addend is
+ * its length in bytes, and @symbol is the pre section's own symbol. The
+ * linker emits one for each .altinstructions entry whose original
+ * instructions lie in pre code; the running kernel's own table cannot be
+ * used, as vmlinux frees .altinstructions after boot.
  *
  * Sites that the module loader itself rewrites at load time (alternatives
  * and their replacements, jump-table entries, static-call, retpoline and
@@ -98,9 +109,11 @@ struct ksplice_reloc {
 #define KSPLICE_R_PC32		2	/* S + A - P, 4 bytes (R_X86_64_PC32, _PLT32) */
 #define KSPLICE_R_ABS32		3	/* S + A, 4 bytes, zero-extended (R_X86_64_32) */
 #define KSPLICE_R_ABS32S	4	/* S + A, 4 bytes, sign-extended (R_X86_64_32S) */
+#define KSPLICE_R_SITE_ALT	16	/* SITE: an alternatives site, @addend bytes */
 
 #define KSPLICE_RELOC_NEW	0x1
 #define KSPLICE_RELOC_PRE	0x2
+#define KSPLICE_RELOC_SITE	0x4
 
 /**
  * struct ksplice_pre_section - old code to match against the running kernel
