@@ -35,10 +35,16 @@ static bool validate_tables(const struct ksplice_header *h, struct module *mod)
 	for (i = 0; i < h->nr_relocs; i++) {
 		u16 f = h->relocs[i].flags;
 
-		if (!valid_index(h, h->relocs[i].symbol) ||
-		    (f != KSPLICE_RELOC_NEW && f != KSPLICE_RELOC_PRE) ||
-		    h->relocs[i].type < KSPLICE_R_ABS64 ||
-		    h->relocs[i].type > KSPLICE_R_ABS32S)
+		u16 t = h->relocs[i].type;
+		bool ok;
+
+		if (f == KSPLICE_RELOC_SITE)
+			ok = t == KSPLICE_R_SITE_ALT && h->relocs[i].addend > 0 &&
+			     h->relocs[i].addend < 256;
+		else
+			ok = (f == KSPLICE_RELOC_NEW || f == KSPLICE_RELOC_PRE) &&
+			     t >= KSPLICE_R_ABS64 && t <= KSPLICE_R_ABS32S;
+		if (!ok || !valid_index(h, h->relocs[i].symbol))
 			return BAD(mod, "relocation %u is malformed", i);
 	}
 	for (i = 0; i < h->nr_pre; i++) {

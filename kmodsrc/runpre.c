@@ -17,6 +17,9 @@
  *   cover the same bytes, as apply_returns()/apply_retpolines() rewrite them;
  * - jump-label sites (listed in the owner's jump table): a nop or jmp of
  *   the same length on both sides;
+ * - alternatives sites (SITE entries from the linker): whatever the
+ *   running bytes are, as long as both sides' instructions cover the site
+ *   exactly (relocations inside it are not used);
  * - relative branches encoded with another displacement size: the same
  *   kind (and condition) on both sides, with targets that correspond
  *   (checked once the whole function has been walked).
@@ -61,6 +64,8 @@ struct match {
 	u32 nr_branches;
 	const struct ksplice_reloc **relocs;
 	u32 nr_relocs;
+	const struct ksplice_reloc **sites;	/* SITE entries in this pre code */
+	u32 nr_sites;
 	bool occupied;			/* a kprobe sits in the running code */
 	char why[192];
 };
@@ -144,6 +149,17 @@ static bool is_jump_label_site(struct match *m, unsigned long addr)
 	return false;
 }
 
+/* The length of the SITE (alternatives site) starting at @off, 0 if none. */
+static u32 site_len(struct match *m, u32 off)
+{
+	u32 i;
+
+	for (i = 0; i < m->nr_sites; i++)
+		if ((const u8 *)m->sites[i]->where - m->code == off)
+			return m->sites[i]->addend;
+	return 0;
+}
+
 /* The PRE relocations inside [off, off + len) of the pre code. */
 static void relocs_in(struct match *m, u32 off, u32 len, u32 *first, u32 *last)
 {
@@ -193,14 +209,14 @@ static u32 reloc_size(const struct ksplice_reloc *r)
 	return r->type == KSPLICE_R_ABS64 ? 8 : 4;
 }
 
-/* Cover @len bytes of running code with whole instructions. */
-static bool covers(unsigned long run, u32 len)
+/* Cover @len bytes of code with whole instructions; @avail bytes are readable. */
+static bool covers(unsigned long code, u32 len, u32 avail)
 {
 	struct insn ri;
 	u32 done = 0;
 
 	while (done < len) {
-		if (!ksplice_decode(&ri, (void *)(run + done), len - done + MAX_INSN_SIZE))
+		if (!ksplice_decode(&ri, (void *)(code + done), avail - done))
 			return false;
 		done += ri.length;
 	}
@@ -236,7 +252,7 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 {
 	const u8 *pcode = m->code + *pre_off;
 	unsigned long raddr = m->run + *run_off;
-	u32 first, last, i, fentry_off;
+	u32 first, last, i, fentry_off, alt_len;
 	struct insn pi, ri;
 	enum ksplice_branch pk, rk;
 	u8 pc = 0, rc = 0;
@@ -254,6 +270,19 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 	}
 	relocs_in(m, *pre_off, pi.length, &first, &last);
 
+	alt_len = site_len(m, *pre_off);
+	if (alt_len) {
+		/* apply_alternatives() may have put a replacement there */
+		if (alt_len > m->size - *pre_off ||
+		    !covers((unsigned long)pcode, alt_len, m->size - *pre_off) ||
+		    !covers(raddr, alt_len, alt_len + MAX_INSN_SIZE))
+			return fail(m, *pre_off, "alternatives site does not line up");
+		ksplice_log(m->p->update, "%s+0x%x: alternatives site of %u bytes, running %*ph",
+			    m->name, *pre_off, alt_len, alt_len, (u8 *)raddr);
+		*pre_off += alt_len;
+		*run_off += alt_len;
+		return true;
+	}
 	fentry_off = ksplice_fentry_site((unsigned long)m->code) - (unsigned long)m->code;
 	if (*pre_off == fentry_off && pi.length == 5 &&
 	    (ksplice_insn_is_nop(&pi) || pcode[0] == 0xe8)) {
@@ -262,7 +291,7 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 		goto next;
 	}
 	if (last > first && is_thunk(sym_name(m, m->relocs[first]->symbol))) {
-		if (!covers(raddr, pi.length))
+		if (!covers(raddr, pi.length, pi.length + MAX_INSN_SIZE))
 			return fail(m, *pre_off, "thunk site does not line up");
 		*pre_off += pi.length;
 		*run_off += pi.length;
@@ -355,16 +384,20 @@ static int setup(struct match *m)
 	m->map = kvmalloc_array(m->size + 1, sizeof(*m->map), GFP_KERNEL);
 	m->branches = kvmalloc_array(m->size, sizeof(*m->branches), GFP_KERNEL);
 	m->relocs = kvmalloc_array(h->nr_relocs + 1, sizeof(*m->relocs), GFP_KERNEL);
+	m->sites = kvmalloc_array(h->nr_relocs + 1, sizeof(*m->sites), GFP_KERNEL);
 	m->bind = kcalloc(h->nr_symbols, sizeof(*m->bind), GFP_KERNEL);
-	if (!m->map || !m->branches || !m->relocs || !m->bind)
+	if (!m->map || !m->branches || !m->relocs || !m->sites || !m->bind)
 		return -ENOMEM;
-	m->nr_relocs = 0;
+	m->nr_relocs = m->nr_sites = 0;
 	for (i = 0; i < h->nr_relocs; i++) {
 		const struct ksplice_reloc *r = &h->relocs[i];
 
-		if ((r->flags & KSPLICE_RELOC_PRE) && (const u8 *)r->where >= m->code &&
-		    (const u8 *)r->where < m->code + m->size)
+		if ((const u8 *)r->where < m->code || (const u8 *)r->where >= m->code + m->size)
+			continue;
+		if (r->flags == KSPLICE_RELOC_PRE)
 			m->relocs[m->nr_relocs++] = r;
+		else if (r->flags == KSPLICE_RELOC_SITE)
+			m->sites[m->nr_sites++] = r;
 	}
 	sort(m->relocs, m->nr_relocs, sizeof(*m->relocs), cmp_reloc, NULL);
 	return 0;
@@ -375,6 +408,7 @@ static void teardown(struct match *m)
 	kvfree(m->map);
 	kvfree(m->branches);
 	kvfree(m->relocs);
+	kvfree(m->sites);
 	kfree(m->bind);
 }
 

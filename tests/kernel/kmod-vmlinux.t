@@ -8,16 +8,8 @@ require_kernel
 
 step "compile fs/proc/version.c as the kernel did, with function sections, outside the tree"
 build_core
-mkdir -p "$TEST_TMP/pre" "$TEST_TMP/upd"
-cmd=$(sed -n 's/^cmd_fs\/proc\/version.o := //p' "$KERNEL_TREE/fs/proc/.version.o.cmd")
-[ -n "$cmd" ] || die "no command line for fs/proc/version.o"
-# The plugin only observes (its output is byte-identical), so leave it out
-# rather than have it write next to the tree's objects.
-cmd=$(echo "$cmd" | sed -e 's/-fplugin=[^ ]*//' \
-	-e "s|-Wp,-MMD,fs/proc/.version.o.d|-Wp,-MMD,$TEST_TMP/pre/version.o.d -ffunction-sections|" \
-	-e "s|-o fs/proc/version.o|-o $TEST_TMP/pre/version.o|" \
-	-e "s|fs/proc/version.o\$|$TEST_TMP/pre/version.o|")
-(cd "$KERNEL_TREE" && eval "$cmd") || die "compiling fs/proc/version.c failed"
+mkdir -p "$TEST_TMP/upd"
+compile_kernel_object fs/proc/version.o "$TEST_TMP/pre"
 
 step "build an update of version_proc_show"
 cat >"$TEST_TMP/upd/new.c" <<'EOT'

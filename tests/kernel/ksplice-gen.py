@@ -7,7 +7,8 @@ use until it lands; it is not part of the product. It does what the linker
 does for the simplest case: the old code of each patched function is the
 function's section (-ffunction-sections) extracted from the pre object with
 objcopy and embedded with .incbin, and its relocations (read with
-readelf -rW) become PRE relocations. The new code is ordinary C compiled
+readelf -rW) become PRE relocations, and the .altinstructions entries
+whose original instructions lie in it become SITE entries. The new code is ordinary C compiled
 into the update module, which refers to unexported kernel symbols only
 through pointer variables named with --new-reloc.
 
@@ -60,6 +61,22 @@ def relocs_of(obj, section):
     return rels
 
 
+def alt_sites(obj, func):
+    """(offset, length) of each alternatives site in FUNC's section."""
+    raw = obj + ".altinstructions.bin"
+    r = subprocess.run(["objcopy", "-O", "binary", "--only-section=.altinstructions",
+                        obj, raw], capture_output=True)
+    if r.returncode or not os.path.exists(raw):
+        return []
+    data = open(raw, "rb").read()
+    os.unlink(raw)
+    sites = set()
+    for off, rtype, sym, addend in relocs_of(obj, ".altinstructions"):
+        if off % 12 == 0 and sym in (".text." + func, func) and off + 12 <= len(data):
+            sites.add((addend, data[off + 10]))     # struct alt_instr: instrlen
+    return sorted(sites)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", required=True)
@@ -108,6 +125,9 @@ def main():
                 name, flags = rsym, "KSPLICE_SYM_FUNC"
             relocs.append(("%s_pre + %d" % (func, off), addend,
                            sym(name, flags), RTYPES[rtype], "KSPLICE_RELOC_PRE"))
+        for off, length in alt_sites(obj, func):
+            relocs.append(("%s_pre + %d" % (func, off), length, s,
+                           "KSPLICE_R_SITE_ALT", "KSPLICE_RELOC_SITE"))
     for spec in a.new_reloc:
         var, name = spec.split(":")
         relocs.append(("&" + var, 0, sym(name, "KSPLICE_SYM_FUNC"),
