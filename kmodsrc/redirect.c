@@ -4,8 +4,9 @@
  *
  * The switch runs on every online CPU at the same time. The first CPU to
  * arrive checks the stacks and, if no task is inside a function being
- * replaced, writes every jmp (or restores every saved byte) with the
- * kernel's own text_poke machinery, while the others spin. Then every CPU
+ * replaced, writes every jmp (or restores every saved byte) through
+ * writable aliases of the text pages mapped beforehand (map_sites()),
+ * while the others spin. Then every CPU
  * executes sync_core() before it returns to normal work, so none can run
  * stale instructions (cross-modifying code on x86 requires a serialising
  * instruction on each CPU that executes the modified bytes).
@@ -21,6 +22,8 @@
 #include <linux/delay.h>
 #include <linux/kprobes.h>
 #include <linux/timex.h>
+#include <linux/vmalloc.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <asm/sync_core.h>
@@ -160,6 +163,8 @@ struct switch_ctx {
 	int done;
 	int result;
 	cycles_t scan_cycles, write_cycles;
+	u8 **alias;		/* a writable alias of each site, in ranges order */
+	void **maps;		/* the vmap areas behind them */
 	char bad[96];
 };
 
@@ -168,6 +173,7 @@ static int switch_leader(struct switch_ctx *c)
 {
 	struct ksplice_part *p;
 	cycles_t t0 = get_cycles();
+	unsigned int k;
 	bool safe;
 	u32 i;
 
@@ -188,14 +194,11 @@ static int switch_leader(struct switch_ctx *c)
 				return -EIO;
 			}
 		}
+	k = 0;
 	for_each_part(c->u, p)
-		for (i = 0; i < p->hdr->nr_patches; i++) {
-			struct ksplice_func *f = &p->funcs[i];
-
-			ksplice_kernel.text_poke_stopped((void *)f->site,
-							 c->reverse ? f->saved : f->jmp,
-							 KSPLICE_JMP_SIZE);
-		}
+		for (i = 0; i < p->hdr->nr_patches; i++, k++)
+			memcpy(c->alias[k], c->reverse ? p->funcs[i].saved : p->funcs[i].jmp,
+			       KSPLICE_JMP_SIZE);
 	c->write_cycles = get_cycles() - t0;
 	return 0;
 }
@@ -220,6 +223,64 @@ static int switch_fn(void *data)
 	}
 	sync_core();
 	return 0;
+}
+
+static struct page *text_page(unsigned long addr)
+{
+	struct module *mod;
+
+	preempt_disable();
+	mod = ksplice_kernel.module_address(addr);
+	preempt_enable();
+	return mod ? vmalloc_to_page((void *)addr) : virt_to_page((void *)addr);
+}
+
+/*
+ * Map every site writable at a second address, before stopping the
+ * machine, so that the switch itself is only stores. (text_poke() would
+ * build a temporary mm and flush for each site, with every CPU waiting.)
+ * The stores reach the same physical bytes; x86 keeps instruction fetch
+ * coherent with them, and each CPU serialises before running them.
+ */
+static int map_sites(struct switch_ctx *c)
+{
+	struct ksplice_part *p;
+	unsigned int k = 0;
+	u32 i;
+
+	c->alias = kcalloc(c->nr, sizeof(*c->alias), GFP_KERNEL);
+	c->maps = kcalloc(c->nr, sizeof(*c->maps), GFP_KERNEL);
+	if (!c->alias || !c->maps)
+		return -ENOMEM;
+	for_each_part(c->u, p)
+		for (i = 0; i < p->hdr->nr_patches; i++, k++) {
+			unsigned long site = p->funcs[i].site;
+			unsigned long last = site + KSPLICE_JMP_SIZE - 1;
+			struct page *pages[2];
+			unsigned int n = 1;
+
+			pages[0] = text_page(site);
+			if ((last & PAGE_MASK) != (site & PAGE_MASK))
+				pages[n++] = text_page(last);
+			if (!pages[0] || !pages[n - 1])
+				return -EFAULT;
+			c->maps[k] = vmap(pages, n, VM_MAP, PAGE_KERNEL);
+			if (!c->maps[k])
+				return -ENOMEM;
+			c->alias[k] = c->maps[k] + offset_in_page(site);
+		}
+	return 0;
+}
+
+static void unmap_sites(struct switch_ctx *c)
+{
+	unsigned int k;
+
+	for (k = 0; c->maps && k < c->nr; k++)
+		if (c->maps[k])
+			vunmap(c->maps[k]);
+	kfree(c->maps);
+	kfree(c->alias);
 }
 
 static int build_ranges(struct switch_ctx *c)
@@ -259,13 +320,14 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 	int ret;
 
 	ret = build_ranges(&c);
+	if (!ret)
+		ret = map_sites(&c);
 	c.running = kcalloc(nr_cpu_ids, sizeof(*c.running), GFP_KERNEL);
 	if (ret || !c.running) {
+		ksplice_log(u, "cannot prepare the switch: %d", ret ? ret : -ENOMEM);
 		ret = -ENOMEM;
-		kfree(c.ranges);
-		kfree(c.running);
 		u->abort = KSPLICE_ABORT_OUT_OF_MEMORY;
-		return ret;
+		goto out;
 	}
 	for (try = 1; ; try++) {
 		atomic_set(&c.entered, 0);
@@ -299,6 +361,8 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 	} else {
 		u->conflicts[0] = '\0';
 	}
+out:
+	unmap_sites(&c);
 	kfree(c.ranges);
 	kfree(c.running);
 	return ret;

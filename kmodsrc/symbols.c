@@ -60,7 +60,6 @@ int ksplice_symbols_init(void)
 	RESOLVE(module_mutex, "module_mutex", true);
 	RESOLVE(text_mutex, "text_mutex", true);
 	RESOLVE(text_poke, "text_poke", true);
-	RESOLVE(text_poke_stopped, "text_poke_kgdb", false);
 	RESOLVE(insn_decode, "insn_decode", true);
 	RESOLVE(ftrace_location, "ftrace_location", false);
 	RESOLVE(get_kprobe, "get_kprobe", false);
@@ -69,9 +68,6 @@ int ksplice_symbols_init(void)
 	RESOLVE(stop_machine_cpuslocked, "stop_machine_cpuslocked", true);
 	RESOLVE(jump_start, "__start___jump_table", false);
 	RESOLVE(jump_stop, "__stop___jump_table", false);
-	/* Without the stopped-machine variant, text_poke itself serves. */
-	if (!ksplice_kernel.text_poke_stopped)
-		ksplice_kernel.text_poke_stopped = ksplice_kernel.text_poke;
 	return 0;
 }
 

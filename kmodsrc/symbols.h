@@ -32,7 +32,6 @@ struct ksplice_kernel {
 	struct mutex *module_mutex;
 	struct mutex *text_mutex;
 	void *(*text_poke)(void *addr, const void *opcode, size_t len);
-	void *(*text_poke_stopped)(void *addr, const void *opcode, size_t len);
 	int (*insn_decode)(struct insn *insn, const void *kaddr, int len,
 			   int mode);
 	unsigned long (*ftrace_location)(unsigned long ip);	/* optional */
