@@ -87,7 +87,7 @@ static int unmount_tree(struct create *c, struct overlay *ov)
 
 int build_post(struct create *c)
 {
-	const char *patch[] = { "patch", "-p1", "--forward", "--batch", "--silent",
+	const char *patch[] = { "patch", "-p1", "--forward", "--batch", "--fuzz=0", "--silent",
 				"-d", c->tree, "-i", c->patch, NULL };
 	const char **make = calloc(c->objs.nr + 6, sizeof(*make));
 	char *ccarg = xstrfmt("CC=%s", c->cc), *jarg = xstrfmt("-j%s", c->jobs);

@@ -209,7 +209,7 @@ static int read_patch(struct create *c)
 {
 	struct strbuf sb = STRBUF_INIT;
 	char *old = NULL, *line;
-	const char *argv[] = { "patch", "-p1", "--forward", "--batch", "--dry-run",
+	const char *argv[] = { "patch", "-p1", "--forward", "--batch", "--fuzz=0", "--dry-run",
 			       "--silent", "-d", c->tree, "-i", c->patch, NULL };
 	int ret = 0;
 

@@ -6,9 +6,11 @@ CREATE=$TOP/driver/build/ksplice-create
 
 # tree_state: a listing of every path in the tree with its size and
 # modification time; equal listings before and after mean the tree was not
-# touched.
+# touched. The cache's stamp file is left out: build-kernel.sh touches it
+# whenever any run uses the tree.
 tree_state() {
-	(cd "$KERNEL_TREE" && find . -printf '%P %s %T@\n' | LC_ALL=C sort)
+	(cd "$KERNEL_TREE" && find . ! -name .ksplice-test-kernel -printf '%P %s %T@\n' |
+		LC_ALL=C sort)
 }
 
 # make_patch FILE SED-SCRIPT: a -p1 patch that edits FILE of the tree.
