@@ -264,12 +264,21 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 	if (!ksplice_decode(&ri, (void *)raddr, m->run_size - *run_off + MAX_INSN_SIZE))
 		return fail(m, *pre_off, "cannot decode running code at +0x%x", *run_off);
 	m->map[*pre_off] = *run_off;
+	relocs_in(m, *pre_off, pi.length, &first, &last);
+
+	fentry_off = ksplice_fentry_site((unsigned long)m->code) - (unsigned long)m->code;
+	if (*pre_off == fentry_off && pi.length == 5 &&
+	    (ksplice_insn_is_nop(&pi) || pcode[0] == 0xe8)) {
+		if (ri.length != 5 || !(ksplice_insn_is_nop(&ri) || ri.opcode.bytes[0] == 0xe8))
+			return fail(m, *pre_off, "no fentry site in the running code");
+		goto next;
+	}
+	/* Anywhere but the fentry site (where kprobes go through ftrace and
+	 * leave the bytes to it), a kprobe hides the original bytes. */
 	if (probed(raddr, ri.length)) {
 		m->occupied = true;
 		return fail(m, *pre_off, "a kprobe at +0x%x: remove it and retry", *run_off);
 	}
-	relocs_in(m, *pre_off, pi.length, &first, &last);
-
 	alt_len = site_len(m, *pre_off);
 	if (alt_len) {
 		/* apply_alternatives() may have put a replacement there */
@@ -282,13 +291,6 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 		*pre_off += alt_len;
 		*run_off += alt_len;
 		return true;
-	}
-	fentry_off = ksplice_fentry_site((unsigned long)m->code) - (unsigned long)m->code;
-	if (*pre_off == fentry_off && pi.length == 5 &&
-	    (ksplice_insn_is_nop(&pi) || pcode[0] == 0xe8)) {
-		if (ri.length != 5 || !(ksplice_insn_is_nop(&ri) || ri.opcode.bytes[0] == 0xe8))
-			return fail(m, *pre_off, "no fentry site in the running code");
-		goto next;
 	}
 	if (last > first && is_thunk(sym_name(m, m->relocs[first]->symbol))) {
 		if (!covers(raddr, pi.length, pi.length + MAX_INSN_SIZE))

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 . "$(dirname "$0")/../lib/test-lib.sh"
-test_title "ftrace keeps tracing a patched function; a kprobe on the bytes to patch is refused with unexpected"
+test_title "ftrace and an entry kprobe keep working on a patched function; a kprobe on the bytes to patch is refused with unexpected"
 
 require_kernel
 . "$TOP/tests/kernel/ksplice-lib.sh"
@@ -38,6 +38,14 @@ stage tr apply
 grep -o "a kprobe at +0x[0-9a-f]*: remove it and retry" /sys/kernel/debug/ksplice/tr | sort -u
 echo 0 >$T/events/kprobes/kst_site/enable
 echo >$T/kprobe_events
+echo 'p:kst_entry kst_target:kst_value' >$T/kprobe_events
+echo 1 >$T/events/kprobes/kst_entry/enable
+stage tr apply
+echo >$T/trace
+echo "value $(cat $P/value) probe hits $(grep -c 'kst_entry:' $T/trace)"
+stage tr reverse
+echo 0 >$T/events/kprobes/kst_entry/enable
+echo >$T/kprobe_events
 echo 'kst_value:mod:kst_target' >$T/set_ftrace_filter
 echo function >$T/current_tracer
 hits
@@ -60,6 +68,9 @@ step "compare the transcript"
 cat >"$TEST_TMP/expect" <<'EOT'
 apply tr: failed, unexpected
 a kprobe at +0x5: remove it and retry
+apply tr: ok
+value 1082 probe hits 1
+reverse tr: ok
 value 83 hits 1
 apply tr: ok
 value 1082 hits 1
