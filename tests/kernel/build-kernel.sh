@@ -80,11 +80,18 @@ key=$( {
 if $print_key; then echo "$key"; exit 0; fi
 
 tree=$cache/kernel/$key
+# A finished tree needs no lock: its stamp is written last, atomically, so
+# a lookup never waits behind another key's build.
+if [ -f "$tree/.ksplice-test-kernel" ]; then
+	touch "$tree/.ksplice-test-kernel"	# most recently used
+	echo "$tree"
+	exit 0
+fi
 mkdir -p "$cache/kernel"
 exec 9>"$cache/kernel/.lock"
 flock 9
 
-if [ -f "$tree/.ksplice-test-kernel" ]; then
+if [ -f "$tree/.ksplice-test-kernel" ]; then	# built while we waited
 	touch "$tree/.ksplice-test-kernel"	# most recently used
 	echo "$tree"
 	exit 0
