@@ -70,12 +70,30 @@ fi
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1) ||
 	die "package linux-source-6.1 not installed; run 'make deps'"
 
+# The recipe. The cache key hashes it as bash prints it (declare -f, which
+# drops comments), so editing anything else in this script keeps the cache.
+build() {
+	set -e
+	tar xf "$tarball" --strip-components=1 -C "$tree"
+	cd "$tree"
+	make -s allnoconfig
+	scripts/kconfig/merge_config.sh -m .config "$fragment"
+	make -s olddefconfig
+	# merge_config only warns when Kconfig drops a setting; a dropped
+	# setting would silently test something other than what we claim.
+	grep '^CONFIG_' "$fragment" | while read -r line; do
+		grep -qx "$line" .config ||
+			{ echo "config fragment line '$line' did not survive olddefconfig"; exit 1; }
+	done
+	make -j"$(nproc)" CC="$cc" bzImage modules
+}
+
 key=$( {
 	echo "source linux-source-6.1 $srcver"
 	echo "plugin $plugin_sum"
 	gcc --version | head -n1
 	sha256sum <"$fragment"
-	sha256sum <"$0"
+	declare -f build
 } | sha256sum | cut -c1-16)
 if $print_key; then echo "$key"; exit 0; fi
 
@@ -102,21 +120,6 @@ rm -rf "$tree"
 mkdir -p "$tree"
 echo "build-kernel: building test kernel $key (log: $log)" >&2
 start=$(date +%s)
-build() {
-	set -e
-	tar xf "$tarball" --strip-components=1 -C "$tree"
-	cd "$tree"
-	make -s allnoconfig
-	scripts/kconfig/merge_config.sh -m .config "$fragment"
-	make -s olddefconfig
-	# merge_config only warns when Kconfig drops a setting; a dropped
-	# setting would silently test something other than what we claim.
-	grep '^CONFIG_' "$fragment" | while read -r line; do
-		grep -qx "$line" .config ||
-			{ echo "config fragment line '$line' did not survive olddefconfig"; exit 1; }
-	done
-	make -j"$(nproc)" CC="$cc" bzImage modules
-}
 # The build runs as a background job in a process group of its own (set -m)
 # so that an interrupt is handled at once (bash defers traps while a
 # foreground command runs): stop the whole group and leave nothing
