@@ -26,7 +26,7 @@ int kst_busy(void)
 EOT
 build_update kst_upd "$TEST_TMP/upd" --id busy --target kst_target \
 	--pre "$TEST_TMP/kst_target/kst_target.o:kst_busy" --patch kst_busy \
-	--new-reloc kst_hold_ptr:hold
+	--new-reloc kst_hold_ptr:hold:data
 
 step "apply while the kthread sleeps in kst_busy, then after it left"
 cat >"$PAYLOAD/guest.sh" <<'EOT'

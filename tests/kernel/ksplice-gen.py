@@ -14,7 +14,7 @@ through pointer variables named with --new-reloc.
 
 usage: ksplice-gen.py --out DIR --id ID --target TARGET --release REL
          [--description TEXT] [--nr-targets N]
-         --pre OBJ:FUNC...  [--patch FUNC...]  [--new-reloc VAR:SYMBOL...]
+         --pre OBJ:FUNC...  [--patch FUNC...]  [--new-reloc VAR:SYMBOL[:data]...]
 
 Writes DIR/ksplice-tables.c and DIR/pre-FUNC.bin. A patched FUNC must have
 a --pre; the replacement is the update module's own global FUNC.
@@ -129,8 +129,9 @@ def main():
             relocs.append(("%s_pre + %d" % (func, off), length, s,
                            "KSPLICE_R_SITE_ALT", "KSPLICE_RELOC_SITE"))
     for spec in a.new_reloc:
-        var, name = spec.split(":")
-        relocs.append(("&" + var, 0, sym(name, "KSPLICE_SYM_FUNC"),
+        var, name, *kind = spec.split(":")
+        flags = "KSPLICE_SYM_DATA" if kind == ["data"] else "KSPLICE_SYM_FUNC"
+        relocs.append(("&" + var, 0, sym(name, flags),
                        "KSPLICE_R_ABS64", "KSPLICE_RELOC_NEW"))
     for func in a.patch:
         if func not in symidx:
