@@ -10,7 +10,7 @@
  *   presec/upper    changed objects from the original source, with sections
  *   postsec/upper   the same from the patched source
  *   link/T.o        ksplice-link's output for target T
- *   core/, mod/T/   Kbuild directories of the core and the update modules
+ *   mod/            the Kbuild directory of the core and the update modules
  *   modbuild/       what the module builds write (an overlay of the tree)
  *   pkg/ksplice-ID/ the tarball's contents
  */

@@ -116,80 +116,77 @@ int link_targets(struct create *c)
 	return 0;
 }
 
-/* make -C TREE M=DIR CC=... [extra] modules */
-static int kbuild_modules(struct create *c, const char *dir, const char *extra)
+/*
+ * One Kbuild directory builds the core and every update module in a single
+ * make run (one modpost pass, and the updates see the core's symbols):
+ * the core's sources with kmodsrc/Kbuild as Kbuild.core, and per target
+ * update_<target>.c (kmodsrc/update.c) and <target>-out.o_shipped
+ * (ksplice-link's output), linked with linker/ksplice.lds.
+ */
+static int write_kbuild(struct create *c, const char *dir)
 {
-	char *m = xstrfmt("M=%s", dir), *cc = xstrfmt("CC=%s", c->cc);
-	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc,
-			       extra ? extra : "modules", extra ? "modules" : NULL, NULL };
-	int ret = m && cc ? run_step(c, "the module build", NULL, argv) : -1;
+	struct strbuf sb = STRBUF_INIT;
+	char *path = xstrfmt("%s/Kbuild", dir);
+	int ret = path ? 0 : -1;
 
-	free(m);
-	free(cc);
-	return ret;
+	ret |= strbuf_addstr(&sb, "include $(src)/Kbuild.core\n");
+	for (size_t i = 0; i < c->nr_targets; i++) {
+		const struct target *t = &c->targets[i];
+
+		ret |= strbuf_addf(&sb, "obj-m += %s.o\n%s-y := update_%s.o %s-out.o\n"
+				   "LDFLAGS_%s.o := -T %s/linker/ksplice.lds\n",
+				   t->module, t->module, t->name, t->name, t->module, c->top);
+	}
+	if (!ret)
+		ret = put_text(path, sb.buf);
+	strbuf_release(&sb);
+	free(path);
+	return ret ? -1 : 0;
 }
 
-static int build_core(struct create *c)
+static int prepare_kbuild_dir(struct create *c, const char *dir)
 {
+	struct strbuf cmd = STRBUF_INIT;
+	int ret = 0;
+
 	/* The sources only: a built checkout also holds Kbuild's *.mod.c. */
-	char *cmd = xstrfmt("mkdir -p core && cp '%s'/kmodsrc/*.[ch] '%s'/kmodsrc/Kbuild core/ "
-			    "&& rm -f core/update.c core/*.mod.c", c->top, c->top);
-	char *dir = xstrfmt("%s/core", c->work);
-	int ret = cmd && dir ? run_step_sh(c, "copying the core's sources", c->work, cmd) : -1;
-
+	ret |= strbuf_addf(&cmd, "set -e; mkdir -p '%s'; cd '%s'; "
+			   "cp '%s'/kmodsrc/*.[ch] .; cp '%s/kmodsrc/Kbuild' Kbuild.core; "
+			   "rm -f update.c *.mod.c",
+			   dir, dir, c->top, c->top);
+	for (size_t i = 0; i < c->nr_targets; i++)
+		ret |= strbuf_addf(&cmd, "; cp '%s/kmodsrc/update.c' 'update_%s.c'"
+				   "; cp '%s/link/%s.o' '%s-out.o_shipped'",
+				   c->top, c->targets[i].name, c->work,
+				   c->targets[i].name, c->targets[i].name);
 	if (!ret)
-		ret = kbuild_modules(c, dir, NULL);
-	free(cmd);
-	free(dir);
-	return ret;
-}
-
-static int build_update(struct create *c, const struct target *t)
-{
-	char *dir = xstrfmt("%s/mod/%s", c->work, t->name);
-	char *cmd = xstrfmt("mkdir -p '%s' && cp '%s/kmodsrc/update.c' '%s/' && "
-			    "cp '%s/link/%s.o' '%s/ksplice-out.o_shipped'",
-			    dir, c->top, dir, c->work, t->name, dir);
-	char *kbuild = xstrfmt("obj-m := %s.o\n%s-y := update.o ksplice-out.o\n"
-			       "ldflags-y += -T %s/linker/ksplice.lds\n"
-			       "ccflags-y += -I%s/kmodsrc\n",
-			       t->module, t->module, c->top, c->top);
-	char *kpath = xstrfmt("%s/Kbuild", dir);
-	char *symvers = xstrfmt("KBUILD_EXTRA_SYMBOLS=%s/core/Module.symvers", c->work);
-	int ret = dir && cmd && kbuild && kpath && symvers ? 0 : -1;
-
-	if (!ret)
-		ret = run_step_sh(c, "preparing the update module", NULL, cmd);
-	if (!ret)
-		ret = put_text(kpath, kbuild);
-	if (!ret)
-		ret = kbuild_modules(c, dir, symvers);
-	free(dir);
-	free(cmd);
-	free(kbuild);
-	free(kpath);
-	free(symvers);
-	return ret;
+		ret = run_step_sh(c, "preparing the module sources", NULL, cmd.buf);
+	strbuf_release(&cmd);
+	return ret ? -1 : write_kbuild(c, dir);
 }
 
 int build_modules(struct create *c)
 {
-	char *dir = xstrfmt("%s/modbuild", c->work);
+	char *dir = xstrfmt("%s/mod", c->work), *obuild = xstrfmt("%s/modbuild", c->work);
+	char *m = xstrfmt("M=%s", dir ? dir : ""), *cc = xstrfmt("CC=%s", c->cc);
+	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc, "modules", NULL };
 	struct overlay ov;
-	int ret;
+	int ret = -1;
 
+	if (!dir || !obuild || !m || !cc || prepare_kbuild_dir(c, dir))
+		goto out;
 	/* Module builds only read the tree; the overlay makes sure of it. */
-	if (!dir || overlay_mount(&ov, c->tree, c->tree, dir)) {
-		free(dir);
-		return -1;
-	}
-	free(dir);
-	ret = build_core(c);
-	for (size_t i = 0; i < c->nr_targets && !ret; i++)
-		ret = build_update(c, &c->targets[i]);
+	if (overlay_mount(&ov, c->tree, c->tree, obuild))
+		goto out;
+	ret = run_step(c, "the module build", NULL, argv);
 	if (overlay_umount(&ov))
 		ret = -1;
 	overlay_release(&ov);
+out:
+	free(dir);
+	free(obuild);
+	free(m);
+	free(cc);
 	return ret;
 }
 
@@ -222,12 +219,12 @@ int package(struct create *c)
 	int ret = pkg && desc ? 0 : -1;
 
 	ret |= strbuf_addf(&cmd, "set -e; mkdir -p '%s/modules'; cp '%s' '%s/patch'; "
-			   "cp diffmeta.txt diffmeta.json '%s/'; cp core/ksplice.ko '%s/modules/'; "
+			   "cp diffmeta.txt diffmeta.json '%s/'; cp mod/ksplice.ko '%s/modules/'; "
 			   "echo '%s' >'%s/kernel-release'",
 			   pkg, c->patch, pkg, pkg, pkg, c->release, pkg);
 	for (size_t i = 0; i < c->nr_targets; i++)
-		ret |= strbuf_addf(&cmd, "; cp 'mod/%s/%s.ko' '%s/modules/'",
-				   c->targets[i].name, c->targets[i].module, pkg);
+		ret |= strbuf_addf(&cmd, "; cp 'mod/%s.ko' '%s/modules/'",
+				   c->targets[i].module, pkg);
 	if (!ret)
 		ret = run_step_sh(c, "assembling the package", c->work, cmd.buf);
 	if (!ret)
