@@ -13,6 +13,14 @@ tree_state() {
 		LC_ALL=C sort)
 }
 
+# tree_unchanged: fail unless the tree is as tree_state recorded it in
+# $TEST_TMP/before.
+tree_unchanged() {
+	tree_state >"$TEST_TMP/after"
+	cmp -s "$TEST_TMP/before" "$TEST_TMP/after" ||
+		die "the tree changed: $(diff "$TEST_TMP/before" "$TEST_TMP/after" | head)"
+}
+
 # make_patch FILE SED-SCRIPT: a -p1 patch that edits FILE of the tree.
 make_patch() {
 	local f=$1
