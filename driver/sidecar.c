@@ -212,8 +212,7 @@ static int parse_data(const struct loc *l, const cJSON *v, struct sc_data *d)
 			     l->path, l->array, l->idx);
 	return get_string(l, v, "name", NONEMPTY, &d->name) ||
 	       get_string(l, v, "linkage", NONEMPTY, &d->linkage) ||
-	       /* "" seen from the plugin for global .bss data: tolerated */
-	       get_string(l, v, "section", 0, &d->section) ||
+	       get_string(l, v, "section", NONEMPTY, &d->section) ||
 	       get_uint(l, v, "size", &d->size) ||
 	       get_bool(l, v, "readonly", &d->readonly) ||
 	       get_string(l, v, "owner", NULLABLE | NONEMPTY, &d->owner) ||

@@ -166,6 +166,30 @@ out:
 	return ret;
 }
 
+/*
+ * A sidecar whose object is missing or older than it is stale: the
+ * assembler failed or a tool removed the object (docs/sidecar-format.md).
+ * It describes nothing, so it counts as absent, with a warning.
+ */
+static bool is_stale(const char *sidecar)
+{
+	struct stat sc, obj;
+	char *o = strndup(sidecar, strlen(sidecar) - strlen(SIDECAR_SUFFIX));
+	bool stale;
+
+	if (!o)
+		return false;
+	stale = stat(sidecar, &sc) || stat(o, &obj) ||
+		obj.st_mtim.tv_sec < sc.st_mtim.tv_sec ||
+		(obj.st_mtim.tv_sec == sc.st_mtim.tv_sec &&
+		 obj.st_mtim.tv_nsec < sc.st_mtim.tv_nsec);
+	if (stale)
+		warning("ignoring stale sidecar '%s': its object '%s' is missing or older",
+			sidecar, o);
+	free(o);
+	return stale;
+}
+
 /* One relative path: on both sides (pre_rel and post_rel) or one. */
 static int diff_pair(struct diff *d, const char *pre_root, const char *pre_rel,
 		     const char *post_root, const char *post_rel,
@@ -188,7 +212,18 @@ static int diff_pair(struct diff *d, const char *pre_root, const char *pre_rel,
 		ret = 0;	/* the fast path: nothing can have changed */
 		goto out;
 	}
-	ret = diff_parsed(d, object, pp, pp ? a : NULL, qp, qp ? b : NULL);
+	/* Only sidecars that differ are checked for staleness: it costs stats. */
+	if (pp && is_stale(pp)) {
+		free(pp);
+		pp = NULL;
+	}
+	if (qp && is_stale(qp)) {
+		free(qp);
+		qp = NULL;
+	}
+	ret = 0;
+	if (pp || qp)
+		ret = diff_parsed(d, object, pp, pp ? a : NULL, qp, qp ? b : NULL);
 out:
 	free(object);
 	free(pp);

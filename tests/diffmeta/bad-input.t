@@ -95,10 +95,12 @@ cp good.json pre/kernel/a.o.ksplice.json
 { begin_sidecar; fn f 2; begin_data; end_sidecar; } >post/kernel/a.o.ksplice.json
 cp good.json pre/mm/b.o.ksplice.json
 cp bad.json post/mm/b.o.ksplice.json
+touch pre/kernel/a.o post/kernel/a.o pre/mm/b.o post/mm/b.o	# not stale
 echo "error: sidecar 'post/mm/b.o.ksplice.json': malformed JSON at line 3, column 27" >expect
 diffmeta_fails pre post
 diffmeta_fails --json pre post
 cp gcc13.json post/mm/b.o.ksplice.json
+touch post/mm/b.o
 echo "error: sidecars 'pre/mm/b.o.ksplice.json' and 'post/mm/b.o.ksplice.json' were made by different compilers ('12.2.0' and '13.1.0')" >expect
 diffmeta_fails pre post
 echo "error: cannot open sidecar 'nodir': No such file or directory" >expect

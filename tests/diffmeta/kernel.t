@@ -121,9 +121,10 @@ obj=${file%.c}.o
 
 step "tree mode over copies of the tree's fs/proc sidecars and the edited one"
 mkdir -p pre/fs/proc post/fs/proc
-cp "$KERNEL_TREE"/fs/proc/*.ksplice.json pre/fs/proc/
-cp "$KERNEL_TREE"/fs/proc/*.ksplice.json post/fs/proc/
-cp edit/$obj.ksplice.json post/$obj.ksplice.json
+# Objects too, with their times: a sidecar without its object is stale.
+cp -p "$KERNEL_TREE"/fs/proc/*.o "$KERNEL_TREE"/fs/proc/*.ksplice.json pre/fs/proc/
+cp -p "$KERNEL_TREE"/fs/proc/*.o "$KERNEL_TREE"/fs/proc/*.ksplice.json post/fs/proc/
+cp -p edit/$obj.ksplice.json edit/$obj post/fs/proc/
 cat >expect <<EOT
 $obj:
   changed function 'meminfo_proc_show': code changed

@@ -10,13 +10,14 @@ obj() {	# obj TREE/PATH.o HASH: a sidecar with one function 'f_<base>'
 	base=$(basename "$1" .o)
 	mkdir -p "$(dirname "$1")"
 	{ begin_sidecar object="${1#*/}"; fn "f_$base" "$2"; begin_data; end_sidecar; } >"$1.ksplice.json"
+	touch "$1"	# the object, written after its sidecar
 }
 
 for t in pre post; do
 	obj $t/kernel/fork.o 1111
 	obj $t/mm/slab.o 2222
 	obj $t/fs/proc/meminfo.o 3333
-	touch $t/kernel/fork.o $t/mm/slab.o $t/README
+	touch $t/README
 done
 obj pre/drivers/old.o 4444
 obj post/drivers/new/new.o 5555
@@ -78,6 +79,33 @@ result: patchable (functions: 0 changed, 0 new, 1 removed; data: 0 changed, 0 ne
 EOT
 diffmeta_run 0 pre post
 test_cmp expect actual
+
+step "a stale sidecar (object missing or older) counts as absent, with a warning"
+mkdir -p spre/k spost/k
+obj spre/k/a.o 1111
+obj spost/k/a.o 2222
+obj spre/k/b.o 3333
+cp spre/k/b.o.ksplice.json spost/k/
+touch -d '2000-01-01' spost/k/a.o
+sed -i 's/"f_b"/"f_b2"/' spost/k/b.o.ksplice.json
+rm spost/k/b.o
+cat >expect <<'EOT'
+k/a.o: (removed object)
+  removed function 'f_a'
+
+k/b.o: (removed object)
+  removed function 'f_b'
+
+result: patchable (functions: 0 changed, 0 new, 2 removed; data: 0 changed, 0 new, 0 removed)
+EOT
+"$DIFFMETA" spre spost >actual 2>stderr; rc=$?
+[ "$rc" = 0 ] || die "exit $rc, expected 0"
+test_cmp expect actual
+cat >expect <<'EOT'
+warning: ignoring stale sidecar 'spost/k/a.o.ksplice.json': its object 'spost/k/a.o' is missing or older
+warning: ignoring stale sidecar 'spost/k/b.o.ksplice.json': its object 'spost/k/b.o' is missing or older
+EOT
+test_cmp expect stderr
 
 step "objects under vdso, boot, realmode and purgatory cannot be patched: exit 2"
 for d in arch/x86/entry/vdso arch/x86/boot/compressed arch/x86/realmode/rm arch/x86/purgatory; do
