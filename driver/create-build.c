@@ -47,18 +47,28 @@ static int make_parents(const char *path)
 	return 0;
 }
 
+/* Copy a file, keeping its modification time. */
 static int copy_file(const char *from, const char *to)
 {
 	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
 	int fd, ret = 0;
 
+	if (stat(from, &st))
+		return error_errno("cannot stat '%s'", from);
 	if (read_file_at(AT_FDCWD, from, "file", from, &sb) || make_parents(to))
 		return -1;
 	fd = open(to, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, sb.buf, sb.len) != (ssize_t)sb.len)
 		ret = error_errno("cannot write '%s'", to);
-	if (fd >= 0 && close(fd))
-		ret = error_errno("cannot write '%s'", to);
+	if (fd >= 0) {
+		struct timespec times[2] = { st.st_atim, st.st_mtim };
+
+		if (!ret && futimens(fd, times))
+			ret = error_errno("cannot set the time of '%s'", to);
+		if (close(fd))
+			ret = error_errno("cannot write '%s'", to);
+	}
 	strbuf_release(&sb);
 	return ret;
 }
@@ -115,30 +125,46 @@ out:
 	return ret;
 }
 
-/* Stage the affected objects' sidecars for ksplice-diffmeta. */
-static int stage_sidecars(struct create *c)
+/*
+ * Stage the affected objects and their sidecars for ksplice-diffmeta, with
+ * their times: in tree mode it ignores a sidecar whose object is missing or
+ * older than it (a stale sidecar).
+ */
+static int stage_object(struct create *c, const char *obj, const char *from,
+			const char *side)
 {
-	for (size_t i = 0; i < c->objs.nr; i++) {
-		const char *obj = c->objs.v[i].path;
-		char *a = xstrfmt("%s/%s.ksplice.json", c->tree, obj);
-		char *b = xstrfmt("%s/diff/pre/%s.ksplice.json", c->work, obj);
-		char *d = xstrfmt("%s/post/upper/%s.ksplice.json", c->work, obj);
-		char *e = xstrfmt("%s/diff/post/%s.ksplice.json", c->work, obj);
-		int ret = a && b && d && e ? 0 : -1;
+	static const char *const suffixes[] = { "", ".ksplice.json" };
 
-		if (!ret && access(d, F_OK))
-			ret = error("the incremental build did not rebuild '%s' (no '%s')",
-				    obj, d);
+	for (size_t i = 0; i < ARRAY_SIZE(suffixes); i++) {
+		char *a = xstrfmt("%s/%s%s", from, obj, suffixes[i]);
+		char *b = xstrfmt("%s/diff/%s/%s%s", c->work, side, obj, suffixes[i]);
+		int ret = a && b ? 0 : -1;
+
+		if (!ret && access(a, F_OK))
+			ret = error("the %s build has no '%s'", side, a);
 		if (!ret)
-			ret = copy_file(a, b) || copy_file(d, e) ? -1 : 0;
+			ret = copy_file(a, b);
 		free(a);
 		free(b);
-		free(d);
-		free(e);
 		if (ret)
 			return -1;
 	}
 	return 0;
+}
+
+static int stage_sidecars(struct create *c)
+{
+	char *post = xstrfmt("%s/post/upper", c->work);
+	int ret = post ? 0 : -1;
+
+	for (size_t i = 0; i < c->objs.nr && !ret; i++) {
+		const char *obj = c->objs.v[i].path;
+
+		ret = stage_object(c, obj, c->tree, "pre") ||
+		      stage_object(c, obj, post, "post") ? -1 : 0;
+	}
+	free(post);
+	return ret;
 }
 
 static struct target *find_target(struct create *c, const char *name)
