@@ -12,7 +12,8 @@
 #
 # Environment provided to tests:
 #   TOP         the checkout
-#   TEST_TMP    a fresh scratch directory, removed when the test passes
+#   TEST_TMP    a fresh scratch directory, removed when the test passes;
+#               the test starts in it
 #   TEST_NAME   family/name of the test
 #   PLUGIN      path of the built GCC plugin (gcc-plugin/ksplice.so)
 #   KERNEL_TREE the built test-kernel tree (after require_kernel)
@@ -25,6 +26,9 @@ TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/ksplice-test.XXXXXX")
 PLUGIN=$TOP/gcc-plugin/ksplice.so
 export TEST_NAME TEST_TMP PLUGIN
 test_step_no=0
+# Every test runs in its scratch directory, so that a file it writes with
+# a relative name can never land in the checkout.
+cd "$TEST_TMP" || exit 1
 
 test_cleanup() {
 	local rc=$?
