@@ -3,16 +3,11 @@
 . "$(dirname "$0")/../lib/test-lib.sh"
 . "$TOP/tests/diffmeta/lib.sh"
 test_title "real kernel sidecars: recompiled, moved, changed fs/proc/meminfo.c"
-# KSPLICE_KERNEL_TREE: use this built tree instead of the cached one.
-if [ -n "${KSPLICE_KERNEL_TREE:-}" ]; then
-	KERNEL_TREE=$KSPLICE_KERNEL_TREE
-else
-	require_kernel
-fi
+require_kernel
 file=fs/proc/meminfo.c
 obj=${file%.c}.o
 [ -f "$KERNEL_TREE/$obj.ksplice.json" ] ||
-	test_skip "test kernel '$KERNEL_TREE' has no sidecars (built without the plugin)"
+	die "test kernel '$KERNEL_TREE' has no sidecars (built without the plugin)"
 cd "$TEST_TMP"
 
 # kcompile NAME: compile NAME.c as $file with its exact Kbuild command, in
