@@ -3,7 +3,7 @@
 . "$(dirname "$0")/../lib/test-lib.sh"
 . "$TOP/tests/diffmeta/lib.sh"
 test_title "every rule on sidecars the GCC plugin writes for small C fixtures"
-[ -f "$PLUGIN" ] || test_skip "plugin '$PLUGIN' not built"
+[ -f "$PLUGIN" ] || die "plugin '$PLUGIN' not built; run 'make'"
 cd "$TEST_TMP"
 
 cat >base.c <<'EOF_C'

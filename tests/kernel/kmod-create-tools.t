@@ -8,7 +8,7 @@ require_kernel
 require_sidecars
 B=$TOP/driver/build
 for t in ksplice-create ksplice-apply ksplice-undo ksplice-view; do
-	[ -x "$B/$t" ] || test_skip "'$B/$t' not built; run 'make'"
+	[ -x "$B/$t" ] || die "'$B/$t' not built; run 'make'"
 done
 
 step "ksplice-create builds an update of /proc/loadavg"

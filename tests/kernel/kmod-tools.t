@@ -7,7 +7,7 @@ require_kernel
 . "$TOP/tests/kernel/ksplice-lib.sh"
 B=$TOP/driver/build
 for t in ksplice-apply ksplice-load ksplice-undo ksplice-view; do
-	[ -x "$B/$t" ] || test_skip "'$B/$t' not built; run 'make'"
+	[ -x "$B/$t" ] || die "'$B/$t' not built; run 'make'"
 done
 
 step "build an update and a mismatching one, packaged as ksplice-create does"
