@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 . "$(dirname "$0")/../lib/test-lib.sh"
-test_title "ksplice-livecheck: TAP and JUnit for a live patch, a no-change patch, a refused patch and a test that is live too early"
+test_title "ksplice-livecheck: TAP and JUnit for a live patch, a no-change patch, a refused patch, several patches in one boot, and a test that is live too early"
 
 require_kernel
 LIVECHECK=$TOP/driver/build/ksplice-livecheck
@@ -59,6 +59,27 @@ not ok 1 - ksplice-create found no functional change
   ...
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
+step "several patches in one boot, each with its header and NAME.live"
+livecheck multi "$P/new-function.patch" "$P/lines-only.patch" "$P/busy.patch"
+[ "$rc" = 0 ] || die "exit $rc: $(cat "$TEST_TMP/multi.err")"
+cat >"$TEST_TMP/expect" <<'EOT'
+TAP version 13
+1..12
+ok 1 - new-function: ksplice-create built an update
+ok 2 - lines-only: ksplice-create found no functional change
+ok 3 - busy: ksplice-create built an update
+ok 4 - new-function: the test fails before the update
+ok 5 - new-function: the update applies
+ok 6 - new-function: the test passes with the update
+ok 7 - new-function: the update reverses
+ok 8 - new-function: the test fails again after the reverse
+ok 9 - busy: the test fails before the update
+ok 10 - busy: the apply aborts with code_busy
+ok 11 - busy: the test still fails
+ok 12 - the kernel log stayed clean
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/multi.tap"
 
 step "a test that passes before the update: step 2 fails, exit 1, JUnit names it"
 echo 'exit 0' >"$TEST_TMP/always.live"
