@@ -63,7 +63,7 @@ static const char *where(struct dump *d, struct section *sec, unsigned long off)
 	if (sec != d->pre_code)
 		return offstr(sec, off);
 	for (unsigned int i = 0; i < d->nr_pre; i++) {
-		unsigned long code;
+		unsigned long code = 0;
 		struct section *s = target(d, d->pre_sec, d->pre_sec_off + i * sizeof(*d->pre) +
 					   offsetof(struct ksplice_pre_section, code), &code);
 
@@ -118,6 +118,12 @@ static void dump_relocs(struct dump *d, const struct ksplice_reloc *relocs,
 		unsigned long woff = 0;
 		struct section *w = target(d, sec, off + i * sizeof(*r), &woff);
 
+		if (r->flags == KSPLICE_RELOC_SITE) {
+			printf("  SITE %s %s %lld bytes\n", w ? where(d, w, woff) : "(null)",
+			       r->type == KSPLICE_R_SITE_ALT ? "alternative" : "???",
+			       (long long)r->addend);
+			continue;
+		}
 		printf("  %s %s %s %s%+lld\n", r->flags == KSPLICE_RELOC_NEW ? "NEW" :
 		       r->flags == KSPLICE_RELOC_PRE ? "PRE" : "???",
 		       w ? where(d, w, woff) : "(null)", rtype(r->type),

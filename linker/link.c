@@ -331,6 +331,44 @@ static bool has_fentry(struct elf *elf, struct symbol *func)
 	return false;
 }
 
+/*
+ * The alternatives sites in the old code of func (copied to ooff in
+ * .ksplice.pre_code, pre section symbol sym). Boot-time patching rewrote
+ * them in the running kernel, and vmlinux frees .altinstructions after
+ * boot, so the update says where they are: one SITE entry each, with the
+ * site's length, for run-pre matching to accept whatever runs there.
+ */
+static int add_alt_sites(struct link_ctx *ctx, struct unit *u, struct symbol *func,
+			 unsigned long ooff, uint32_t sym)
+{
+	const struct special_section *ss = find_special_section(".altinstructions");
+	struct section *alt = find_section_by_name(u->pre, ".altinstructions");
+	struct reloc *r;
+
+	if (!alt || !ss)
+		return 0;
+	sec_for_each_reloc(alt, r) {
+		unsigned long site;
+
+		if (r->offset % ss->entsize != ss->key || !r->sym->sec ||
+		    r->sym->sec != func->sec)
+			continue;
+		site = r->sym->offset + r->addend;
+		if (site < func->offset || site >= func->offset + func->len)
+			continue;
+		if (grow_array((void **)&ctx->krelocs, &ctx->alloc_krelocs,
+			       ctx->nr_krelocs + 1, sizeof(struct kreloc)))
+			return -1;
+		ctx->krelocs[ctx->nr_krelocs++] = (struct kreloc){
+			.sec = ctx->pre_code, .offset = ooff + site - func->offset,
+			.addend = alt->data[r->offset - ss->key + ss->site_len_field],
+			.symbol = sym, .type = KSPLICE_R_SITE_ALT,
+			.flags = KSPLICE_RELOC_SITE,
+		};
+	}
+	return 0;
+}
+
 static int add_pre(struct link_ctx *ctx, struct unit *u, struct symbol *func,
 		   bool patch)
 {
@@ -341,6 +379,7 @@ static int add_pre(struct link_ctx *ctx, struct unit *u, struct symbol *func,
 	struct symbol *post = find_function(u->post, func->name);
 
 	if (sym < 0 || off < 0 || convert_pre_relocs(ctx, u, func, off) ||
+	    add_alt_sites(ctx, u, func, off, sym) ||
 	    grow_array((void **)&ctx->kpres, &ctx->alloc_kpres, ctx->nr_kpres + 1,
 		       sizeof(struct kpre)))
 		return -1;
