@@ -18,8 +18,7 @@ PAYLOAD=$TEST_TMP/payload
 # removed from tests/patches must be added or removed here too.
 cases="proc-string new-function new-data static-local header-inline module
 bug-table exception-table copy-from-user lock-prefix jump-label alternatives
-two-objects
-lines-only init-function data-initializer busy"
+two-objects lines-only init-function data-initializer busy"
 
 header() { sed -n "s/^# $2: //p" "$P/$1.patch" | head -n 1; }
 
@@ -38,18 +37,18 @@ for c in $cases; do
 done
 
 # What each case must do, from its header: the expected transcripts.
-# create: "NAME: update" (exit 0), "NAME: no-change" (exit 3), "NAME:
-# refused: BLOCKER" (exit 2, with the "# blocker:" line of the header as
-# the first blocker ksplice-create reports), or for
-# "# pending: create exit N: LINE", "NAME: exit N:
-# LINE" (LINE is a line ksplice-create writes to stderr).
-# guest: for a live case, not live before, applied, live, reversed, not
-# live; for a busy case, or "# pending: apply ABORT_CAUSE", the apply fails
-# with that cause and the case stays not live.
+# - create: "NAME: update" (exit 0), "NAME: no-change" (exit 3), "NAME:
+#   refused: BLOCKER" (exit 2, BLOCKER the header's "# blocker:" line, the
+#   first blocker ksplice-create must report), or, for "# pending: create
+#   exit N: LINE", "NAME: exit N: LINE" (LINE written to stderr).
+# - guest: for a live case, not live before, applied, live, reversed, not
+#   live; for a busy case, or "# pending: apply ABORT_CAUSE", the apply
+#   fails with that cause and the case stays not live.
 : >"$TEST_TMP/expect.create"
 : >"$TEST_TMP/expect.guest"
 for c in $cases; do
 	expect=$(header $c expect) pending=$(header $c pending)
+	[ -z "$pending" ] || echo "# $c is pending: $pending"
 	case "$pending" in
 	"create exit "*)
 		echo "$c: ${pending#create }" >>"$TEST_TMP/expect.create"
