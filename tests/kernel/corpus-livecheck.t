@@ -7,13 +7,16 @@ require_kernel
 LIVECHECK=$TOP/driver/build/ksplice-livecheck
 P=$TOP/tests/patches
 
-# livecheck NAME ARGS...: run it from $TEST_TMP; TAP in NAME.tap, exit in $rc.
+# livecheck NAME ARGS...: run it from $TEST_TMP; TAP in NAME.tap, exit in
+# $rc. A work directory it kept (after a failure) is removed.
 livecheck() {
-	local name=$1
+	local name=$1 kept
 	shift
 	rc=0
 	(cd "$TEST_TMP" && "$LIVECHECK" --tree "$KERNEL_TREE" "$@") \
 		>"$TEST_TMP/$name.tap" 2>"$TEST_TMP/$name.err" || rc=$?
+	kept=$(sed -n "s/^work directory kept: '\([^']*\)'.*/\1/p" "$TEST_TMP/$name.err")
+	[ -z "$kept" ] || rm -rf "$kept"
 }
 
 step "a live patch: every step behaves, exit 0, JUnit without failures"
@@ -106,6 +109,5 @@ EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/early.tap"
 grep -q 'tests="7" failures="2"' "$TEST_TMP/early.xml" || die "bad JUnit: $(cat "$TEST_TMP/early.xml")"
 grep -q "work directory kept: " "$TEST_TMP/early.err" || die "the work directory was not kept"
-rm -rf "$(sed -n "s/^work directory kept: '\([^']*\)'.*/\1/p" "$TEST_TMP/early.err")"
 
 test_done
