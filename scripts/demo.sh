@@ -4,8 +4,9 @@
 # scripts/demo.sh (make demo): a live update of the test kernel, from a
 # source patch, under QEMU. Builds (or reuses) the test kernel with the
 # ksplice plugin, creates an update from tests/patches/proc-string.patch,
-# boots the kernel, shows /proc/loadavg, applies the update live, shows it
-# again, undoes the update and shows it restored. Each step says how long
+# boots the kernel, shows /proc/loadavg, applies the update live with
+# ksplice-apply, shows it again (and ksplice-view), undoes it with
+# ksplice-undo and shows it restored. Each step says how long
 # it took.
 set -uo pipefail
 
@@ -29,7 +30,7 @@ echo
 
 t=$(date +%s.%N)
 echo "[2/4] ksplice-create --patch tests/patches/proc-string.patch"
-sed 's/^/      | /' "$patch"
+grep -v '^#' "$patch" | sed 's/^/      | /'	# the corpus header is not the patch
 (cd "$work" && "$top/driver/build/ksplice-create" --patch "$patch" --id demo \
 	--description "say (ksplice) in /proc/loadavg" "$tree") 2>&1 | sed 's/^/      /'
 [ "${PIPESTATUS[0]}" = 0 ] || die "ksplice-create failed"
@@ -41,21 +42,19 @@ echo
 t=$(date +%s.%N)
 echo "[3/4] boot the kernel under QEMU, apply the update live, undo it"
 mkdir -p "$work/payload"
-cp "$work"/ksplice-demo/modules/*.ko "$work/payload/"
+cp "$work/ksplice-demo.tar.gz" "$top"/driver/build/ksplice-{apply,view,undo} "$work/payload/"
 cat >"$work/payload/guest.sh" <<'EOT'
-U=/sys/kernel/ksplice/demo
 ms() { awk '{ printf "%d", $1 * 1000 }' /proc/uptime; }
-show() { echo "      \$ cat /proc/loadavg"; echo "      $(cat /proc/loadavg)"; }
-echo "    guest: running $(uname -r)"
-show
-insmod ksplice.ko && insmod ksplice_demo_vmlinux.ko || exit 1
-t=$(ms); echo apply >$U/stage || { echo "apply failed: $(cat $U/abort_cause)"; exit 1; }
-echo "    guest: update applied live in $(( $(ms) - t )) ms (stage: $(cat $U/stage))"
-show
-t=$(ms); echo reverse >$U/stage || { echo "undo failed: $(cat $U/abort_cause)"; exit 1; }
-echo "    guest: update undone in $(( $(ms) - t )) ms (stage: $(cat $U/stage))"
-show
-rmmod ksplice_demo_vmlinux ksplice
+say() { echo "      \$ $*"; out=$("$@" 2>&1); rc=$?; echo "$out" | sed 's/^/      /'; return $rc; }
+echo "    guest: running $(uname -r) on $(grep -c ^processor /proc/cpuinfo) CPUs"
+say cat /proc/loadavg
+t=$(ms); say ./ksplice-apply ksplice-demo.tar.gz || exit 1
+echo "    guest: loaded and applied live in $(( $(ms) - t )) ms"
+say cat /proc/loadavg
+say ./ksplice-view
+t=$(ms); say ./ksplice-undo demo || exit 1
+echo "    guest: undone in $(( $(ms) - t )) ms"
+say cat /proc/loadavg
 EOT
 "$top/tests/lib/qemu-run.sh" --kernel "$tree/arch/x86/boot/bzImage" \
 	--payload "$work/payload" --console "$work/console.log" ||

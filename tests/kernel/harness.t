@@ -44,6 +44,7 @@ rmmod hello || exit 1
 grep -c '^hello ' /proc/modules
 dmesg | grep -o 'ksplice-harness: .*'
 echo "release $(uname -r)"
+echo "cpus online $(cat /sys/devices/system/cpu/online)"
 EOT
 run_guest "$TEST_TMP/payload" >"$TEST_TMP/actual"
 
@@ -55,6 +56,7 @@ hello
 ksplice-harness: hello token=42
 ksplice-harness: goodbye token=42
 release $(make -s -C "$KERNEL_TREE" kernelrelease)
+cpus online 0-1
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
