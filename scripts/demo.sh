@@ -56,7 +56,7 @@ t=$(ms); say ./ksplice-undo demo || exit 1
 echo "    guest: undone in $(( $(ms) - t )) ms"
 say cat /proc/loadavg
 EOT
-"$top/tests/lib/qemu-run.sh" --kernel "$tree/arch/x86/boot/bzImage" \
+"$top/driver/ksplice-guest-run" --kernel "$tree/arch/x86/boot/bzImage" \
 	--payload "$work/payload" --console "$work/console.log" ||
 	die "the guest run failed (see above)"
 echo "      ($(since "$t"), of which the kernel's boot under software emulation is most)"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 . "$(dirname "$0")/../lib/test-lib.sh"
-test_title "the QEMU runner fails a guest that warns, oopses, panics, hangs or fails"
+test_title "the guest runner (driver/ksplice-guest-run) fails a guest that warns, oopses, panics, hangs or fails"
 
 require_kernel
 
@@ -44,10 +44,10 @@ guest() {
 	mkdir -p "$p"
 	cp "$TEST_TMP/mod/bad.ko" "$p/"
 	echo "$2" >"$p/guest.sh"
-	"$TOP/tests/lib/qemu-run.sh" --kernel "$KERNEL_TREE/arch/x86/boot/bzImage" \
+	"$TOP/driver/ksplice-guest-run" --kernel "$KERNEL_TREE/arch/x86/boot/bzImage" \
 		--payload "$p" --timeout 30 --console "$p/console.log" \
 		>"$p/out" 2>"$p/err" || rc=$?
-	echo "$1 rc=$rc $(grep '^qemu-run: error' "$p/err")"
+	echo "$1 rc=$rc $(grep '^error:' "$p/err")"
 }
 
 step "each misbehaviour gets its own verdict"
@@ -61,11 +61,11 @@ step "each misbehaviour gets its own verdict"
 } >"$TEST_TMP/actual"
 cat >"$TEST_TMP/expect" <<EOT
 clean rc=0 
-warn rc=3 qemu-run: error: guest kernel log shows a problem (console log: $TEST_TMP/warn/console.log)
-oops rc=3 qemu-run: error: guest kernel log shows a problem (console log: $TEST_TMP/oops/console.log)
-panic rc=3 qemu-run: error: guest kernel log shows a problem (console log: $TEST_TMP/panic/console.log)
-hang rc=2 qemu-run: error: guest hung: not finished within 30s
-fail rc=1 qemu-run: error: guest script exited 7
+warn rc=3 error: guest kernel log shows a problem (console log: $TEST_TMP/warn/console.log)
+oops rc=3 error: guest kernel log shows a problem (console log: $TEST_TMP/oops/console.log)
+panic rc=3 error: guest kernel log shows a problem (console log: $TEST_TMP/panic/console.log)
+hang rc=2 error: guest hung: not finished within 30s
+fail rc=1 error: guest script exited 7
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 

@@ -108,7 +108,7 @@ build_module() {
 # if the guest hangs, or its kernel log shows an oops, BUG, WARNING, panic or
 # lockdep report. The console log is kept in $TEST_TMP/console.log.
 run_guest() {
-	"$TOP/tests/lib/qemu-run.sh" --kernel "$KERNEL_TREE/arch/x86/boot/bzImage" \
+	"$TOP/driver/ksplice-guest-run" --kernel "$KERNEL_TREE/arch/x86/boot/bzImage" \
 		--payload "$1" --timeout "${2:-120}" \
 		--console "$TEST_TMP/console.log" ||
 		die "guest run failed (console log: $TEST_TMP/console.log)"
