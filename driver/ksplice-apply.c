@@ -34,10 +34,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "kstate.h"
 #include "opts.h"
 #include "util.h"
 
-#define SYSFS "/sys/kernel/ksplice"
 #define MAX_MODULES 64
 
 static const char *opt_core;
@@ -346,23 +346,10 @@ static void unload_module(const char *name)
 		printf("unloaded %s\n", name);
 }
 
-static char *read_attr(const char *id, const char *attr)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *path = xstrfmt(SYSFS "/%s/%s", id, attr);
-
-	if (read_file_at(AT_FDCWD, path, "sysfs file", path, &sb))
-		strbuf_reset(&sb);
-	free(path);
-	while (sb.len && sb.buf[sb.len - 1] == '\n')
-		strbuf_setlen(&sb, sb.len - 1);
-	return strbuf_detach(&sb);
-}
-
 /* Unload the update modules the core knows for id ("module target" lines). */
 static void unload_update(const char *id)
 {
-	char *mods = read_attr(id, "modules"), *line, *save = NULL;
+	char *mods = ksplice_attr(id, "modules", false), *line, *save = NULL;
 
 	for (line = strtok_r(mods, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		*strchrnul(line, ' ') = '\0';
@@ -390,7 +377,8 @@ static const struct {
 
 static void explain(const char *id)
 {
-	char *cause = read_attr(id, "abort_cause"), *conflicts = read_attr(id, "conflicts");
+	char *cause = ksplice_attr(id, "abort_cause", false);
+	char *conflicts = ksplice_attr(id, "conflicts", false);
 	const char *words = "see /sys/kernel/debug/ksplice/<id>";
 	size_t i;
 
@@ -411,13 +399,13 @@ static int apply(struct package *p)
 	size_t i;
 	int fd, ret = 0;
 
-	path = xstrfmt(SYSFS "/%s", p->id);
+	path = xstrfmt(KSPLICE_SYSFS "/%s", p->id);
 	if (!access(path, F_OK))
 		ret = error("update '%s' is already loaded", p->id);
 	free(path);
 	if (ret)
 		return ret;
-	if (access(SYSFS, F_OK)) {
+	if (access(KSPLICE_SYSFS, F_OK)) {
 		path = opt_core ? xstrdup(opt_core) :
 		       p->core ? xstrfmt("%s/%s", p->dir, p->core) : NULL;
 		if (!path)
@@ -434,7 +422,7 @@ static int apply(struct package *p)
 		free(path);
 	}
 	if (!ret) {
-		path = xstrfmt(SYSFS "/%s/stage", p->id);
+		path = xstrfmt(KSPLICE_SYSFS "/%s/stage", p->id);
 		fd = open(path, O_WRONLY);
 		if (fd < 0 || write(fd, "apply", 5) != 5) {
 			explain(p->id);
@@ -450,7 +438,7 @@ static int apply(struct package *p)
 			unload_module("ksplice");
 		return ret;
 	}
-	stage = read_attr(p->id, "description");
+	stage = ksplice_attr(p->id, "description", false);
 	printf("update %s applied%s%s\n", p->id, *stage ? ": " : "", stage);
 	free(stage);
 	return 0;

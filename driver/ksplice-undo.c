@@ -19,10 +19,10 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "kstate.h"
 #include "opts.h"
 #include "util.h"
 
-#define SYSFS "/sys/kernel/ksplice"
 
 static bool opt_verbose;
 
@@ -40,30 +40,17 @@ static const struct command undo_cmd = {
 		   "Exit status: 0 reversed, 1 error, 2 the kernel refused.",
 };
 
-static char *read_attr(const char *id, const char *attr)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *path = xstrfmt(SYSFS "/%s/%s", id, attr);
-
-	if (read_file_at(AT_FDCWD, path, "sysfs file", path, &sb))
-		strbuf_reset(&sb);
-	free(path);
-	while (sb.len && sb.buf[sb.len - 1] == '\n')
-		strbuf_setlen(&sb, sb.len - 1);
-	return strbuf_detach(&sb);
-}
-
 static int reverse(const char *id)
 {
-	char *path = xstrfmt(SYSFS "/%s/stage", id), *cause, *conflicts;
+	char *path = xstrfmt(KSPLICE_SYSFS "/%s/stage", id), *cause, *conflicts;
 	int fd = open(path, O_WRONLY), ret = 0;
 
 	free(path);
 	if (fd < 0)
 		return error_errno("cannot open the stage of update '%s'", id);
 	if (write(fd, "reverse", 7) != 7) {
-		cause = read_attr(id, "abort_cause");
-		conflicts = read_attr(id, "conflicts");
+		cause = ksplice_attr(id, "abort_cause", false);
+		conflicts = ksplice_attr(id, "conflicts", false);
 		if (!strcmp(cause, "out_of_order"))
 			error("update '%s' not reversed: a later update is applied; undo it first", id);
 		else if (!strcmp(cause, "code_busy"))
@@ -96,10 +83,10 @@ int main(int argc, char **argv)
 		error("bad update id '%s'", id);
 		return KSPLICE_EXIT_ERROR;
 	}
-	stage = xstrfmt(SYSFS "/%s", id);
+	stage = xstrfmt(KSPLICE_SYSFS "/%s", id);
 	ret = access(stage, F_OK);
 	free(stage);
-	stage = ret ? xstrdup("") : read_attr(id, "stage");
+	stage = ret ? xstrdup("") : ksplice_attr(id, "stage", false);
 	ret = 0;
 	if (!*stage) {
 		error("no update '%s' is loaded", id);
@@ -110,7 +97,7 @@ int main(int argc, char **argv)
 	free(stage);
 	if (ret)
 		return KSPLICE_EXIT_BLOCKED;
-	mods = read_attr(id, "modules");
+	mods = ksplice_attr(id, "modules", false);
 	for (line = strtok_r(mods, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		*strchrnul(line, ' ') = '\0';
 		if (syscall(SYS_delete_module, line, O_NONBLOCK)) {

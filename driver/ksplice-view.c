@@ -21,10 +21,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "kstate.h"
 #include "opts.h"
 #include "util.h"
 
-#define SYSFS "/sys/kernel/ksplice"
 
 static bool opt_json;
 
@@ -40,24 +40,6 @@ static const struct command view_cmd = {
 	.max_args = 1,
 	.summary = "Show the updates loaded into the running kernel.",
 };
-
-static char *read_attr(const char *id, const char *attr)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *path = xstrfmt(SYSFS "/%s/%s", id, attr);
-	int fd = open(path, O_RDONLY);
-
-	/* Quietly empty when missing: an update can go away while we look. */
-	if (fd >= 0) {
-		close(fd);
-		if (read_file_at(AT_FDCWD, path, "sysfs file", path, &sb))
-			strbuf_reset(&sb);
-	}
-	free(path);
-	while (sb.len && sb.buf[sb.len - 1] == '\n')
-		strbuf_setlen(&sb, sb.len - 1);
-	return strbuf_detach(&sb);
-}
 
 static void json_string(const char *s)
 {
@@ -75,8 +57,8 @@ static void json_string(const char *s)
 
 static void show(const char *id, bool first)
 {
-	char *stage = read_attr(id, "stage"), *desc = read_attr(id, "description");
-	char *cause = read_attr(id, "abort_cause"), *funcs = read_attr(id, "functions");
+	char *stage = ksplice_attr(id, "stage", true), *desc = ksplice_attr(id, "description", true);
+	char *cause = ksplice_attr(id, "abort_cause", true), *funcs = ksplice_attr(id, "functions", true);
 	char *line, *save = NULL;
 	bool first_func = true;
 
@@ -138,7 +120,7 @@ int main(int argc, char **argv)
 	if (argc < 0)
 		return KSPLICE_EXIT_ERROR;
 	if (argc == 1) {
-		char *stage = read_attr(argv[0], "stage");
+		char *stage = ksplice_attr(argv[0], "stage", true);
 
 		if (strchr(argv[0], '/') || !*stage) {
 			error("no update '%s' is loaded", argv[0]);
@@ -146,7 +128,7 @@ int main(int argc, char **argv)
 		}
 		free(stage);
 		ids[nr++] = xstrdup(argv[0]);
-	} else if ((d = opendir(SYSFS))) {
+	} else if ((d = opendir(KSPLICE_SYSFS))) {
 		while ((de = readdir(d)) && nr < ARRAY_SIZE(ids))
 			if (de->d_name[0] != '.')
 				ids[nr++] = xstrdup(de->d_name);
