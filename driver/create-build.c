@@ -73,7 +73,7 @@ static int copy_file(const char *from, const char *to)
 	return ret;
 }
 
-static int mount_tree(struct create *c, struct overlay *ov, const char *lower,
+int mount_tree(struct create *c, struct overlay *ov, const char *lower,
 		      const char *name)
 {
 	char *dir = xstrfmt("%s/%s", c->work, name);
@@ -85,7 +85,7 @@ static int mount_tree(struct create *c, struct overlay *ov, const char *lower,
 	return ret;
 }
 
-static int unmount_tree(struct create *c, struct overlay *ov)
+int unmount_tree(struct create *c, struct overlay *ov)
 {
 	int ret = overlay_umount(ov);
 

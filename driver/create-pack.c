@@ -167,24 +167,22 @@ static int prepare_kbuild_dir(struct create *c, const char *dir)
 
 int build_modules(struct create *c)
 {
-	char *dir = xstrfmt("%s/mod", c->work), *obuild = xstrfmt("%s/modbuild", c->work);
+	char *dir = xstrfmt("%s/mod", c->work);
 	char *m = xstrfmt("M=%s", dir ? dir : ""), *cc = xstrfmt("CC=%s", c->cc);
 	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc, "modules", NULL };
 	struct overlay ov;
 	int ret = -1;
 
-	if (!dir || !obuild || !m || !cc || prepare_kbuild_dir(c, dir))
+	if (!dir || !m || !cc || prepare_kbuild_dir(c, dir))
 		goto out;
 	/* Module builds only read the tree; the overlay makes sure of it. */
-	if (overlay_mount(&ov, c->tree, c->tree, obuild))
+	if (mount_tree(c, &ov, c->tree, "modbuild"))
 		goto out;
 	ret = run_step(c, "the module build", NULL, argv);
-	if (overlay_umount(&ov))
+	if (unmount_tree(c, &ov))
 		ret = -1;
-	overlay_release(&ov);
 out:
 	free(dir);
-	free(obuild);
 	free(m);
 	free(cc);
 	return ret;

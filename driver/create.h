@@ -66,6 +66,15 @@ struct create {
 /* Stage results besides 0 (go on) and -1 (error): stop with c->status. */
 #define STAGE_STOP 1
 
+/*
+ * Mount an overlay of lower over the tree, writes going to work/name, and
+ * make "reproduce with" show the mount; unmount_tree() undoes both.
+ */
+struct overlay;
+int mount_tree(struct create *c, struct overlay *ov, const char *lower,
+	       const char *name);
+int unmount_tree(struct create *c, struct overlay *ov);
+
 int build_post(struct create *c);
 int compare(struct create *c);
 int build_sections(struct create *c);
