@@ -13,7 +13,7 @@ set -euo pipefail
 
 packages=(
 	# build: GCC plugin, libelf linker step, cJSON tools
-	build-essential gcc-12-plugin-dev libelf-dev libcjson-dev pkg-config
+	build-essential gcc-12-plugin-dev libelf-dev libcjson-dev pkg-config patch
 	# kernel build
 	linux-source-6.1 bc flex bison libssl-dev cpio kmod xz-utils
 	# tests: QEMU guest with a busybox initramfs
