@@ -274,6 +274,33 @@ static struct symbol *find_owner(struct reloc *r, unsigned long *probe)
 	return owner;
 }
 
+/*
+ * A global that another unit of this update adds: a new function (already
+ * copied, see extract_unit()) or new data (copied now). The running kernel
+ * does not have it, so the reference must stay inside the update.
+ */
+static int new_in_other_unit(struct link_ctx *ctx, struct unit *u, const char *name,
+			     struct symbol **osym)
+{
+	*osym = NULL;
+	for (unsigned int i = 0; i < ctx->nr_units; i++) {
+		struct unit *o = &ctx->units[i];
+		struct symbol *def;
+
+		if (o == u || !o->post ||
+		    !(listed(&o->added, name) || listed(&o->new_data, name)))
+			continue;
+		def = find_symbol_by_name(o->post, name);
+		if (!def || !def->sec || is_undef_sym(def) || is_local_sym(def))
+			continue;
+		if (!def->priv && copy_symbol(ctx, o, def, NULL))
+			return -1;
+		*osym = def->priv;
+		return 0;
+	}
+	return 0;
+}
+
 static int find_target(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 		       struct target *t, bool pre)
 {
@@ -283,6 +310,14 @@ static int find_target(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 
 	memset(t, 0, sizeof(*t));
 	t->addend = r->addend;
+	if (!pre && is_undef_sym(s)) {
+		if (new_in_other_unit(ctx, u, s->name, &t->osym))
+			return -1;
+		if (t->osym) {
+			t->internal = true;
+			return 0;
+		}
+	}
 	if (is_undef_sym(s) || !s->sec) {
 		t->name = s->name;
 		t->object = "";

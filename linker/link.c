@@ -420,14 +420,22 @@ static int extract_pre_code(struct link_ctx *ctx, struct unit *u)
 	return 0;
 }
 
-static int link_unit(struct link_ctx *ctx, struct unit *u)
+/*
+ * Every unit's functions are copied before any reference is converted, so
+ * that a call from one changed object to a new function of another finds
+ * the copy (find_target()).
+ */
+static int extract_unit(struct link_ctx *ctx, struct unit *u)
 {
 	if (open_unit(ctx, u))
 		return -1;
 	if (collect_sites(ctx, u))
 		return -1;
-	if (extract_functions(ctx, u))
-		return -1;
+	return extract_functions(ctx, u);
+}
+
+static int link_unit(struct link_ctx *ctx, struct unit *u)
+{
 	if (convert_functions(ctx, u))
 		return -1;
 	if (keep_special_entries(ctx, u))
@@ -451,6 +459,9 @@ int ksplice_link(struct link_ctx *ctx)
 					   SHF_ALLOC, 16, 0);
 	if (!ctx->pre_code)
 		return -1;
+	for (unsigned int i = 0; i < ctx->nr_units; i++)
+		if (extract_unit(ctx, &ctx->units[i]))
+			return -1;
 	for (unsigned int i = 0; i < ctx->nr_units; i++)
 		if (link_unit(ctx, &ctx->units[i]))
 			return -1;

@@ -70,4 +70,42 @@ sections:
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
+step "two objects, one using a new function and new data of the other: the references stay in the update"
+cat >"$TEST_TMP/a-pre.c" <<'EOT'
+extern int printk(const char *fmt, ...);
+int show(int x) { printk("show %d\n", x); return x; }
+EOT
+cat >"$TEST_TMP/a-post.c" <<'EOT'
+extern int printk(const char *fmt, ...);
+extern const char *tag(void);
+extern int tag_count;
+int show(int x) { tag_count++; printk("show %d %s\n", x, tag()); return x; }
+EOT
+cat >"$TEST_TMP/b-post.c" <<'EOT'
+int tag_count;
+const char *tag(void) { return "two"; }
+int unrelated(void) { return 1; }
+EOT
+for f in a-pre a-post b-post; do user_cc "$TEST_TMP/$f.c" "$TEST_TMP/$f.o"; done
+"$LINK" -o "$TEST_TMP/cross.o" --id cross --target vmlinux --kernel-release 6.1 \
+	--symvers "$TEST_TMP/Module.symvers" \
+	--object fs/a.o --pre "$TEST_TMP/a-pre.o" --post "$TEST_TMP/a-post.o" --changed show \
+	--object fs/b.o --post "$TEST_TMP/b-post.o" --new tag --new-data tag_count ||
+	die "ksplice-link failed"
+"$LINK" --dump "$TEST_TMP/cross.o" >"$TEST_TMP/dump"
+! grep -E '(tag|tag_count|unrelated) ' "$TEST_TMP/dump" | grep -v '^  \.' ||
+	die "a new symbol of fs/b.o is left to the running kernel: $(cat "$TEST_TMP/dump")"
+readelf -rW "$TEST_TMP/cross.o" | sed -n "/'.rela.text.show'/,/^\$/p" |
+	awk '$3 ~ /R_X86_64_P/ { print $3, $5 }' >"$TEST_TMP/actual"
+cat >"$TEST_TMP/expect" <<'EOT'
+R_X86_64_PLT32 __fentry__
+R_X86_64_PC32 tag_count
+R_X86_64_PLT32 tag
+EOT
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+readelf -sW "$TEST_TMP/cross.o" | awk '($4 == "FUNC" || $4 == "OBJECT") && $8 !~ /^ksplice_/ { print $4, $7 != "UND", $8 }' |
+	sort >"$TEST_TMP/actual"
+printf '%s\n' "FUNC 1 show" "FUNC 1 tag" "OBJECT 1 tag_count" >"$TEST_TMP/expect"
+test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
+
 test_done
