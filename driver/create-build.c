@@ -10,8 +10,9 @@
  *   presec/upper    changed objects from the original source, with sections
  *   postsec/upper   the same from the patched source
  *   link/T.o        ksplice-link's output for target T
- *   mod/            the Kbuild directory of the core and the update modules
- *   modbuild/       what the module builds write (an overlay of the tree)
+ *   mod/            the update modules (and, without the kit, the Kbuild
+ *                   directory of the core and the update modules)
+ *   kitbuild/, modbuild/  what Kbuild's module builds write (overlays)
  *   pkg/ksplice-ID/ the tarball's contents
  */
 #include <cjson/cJSON.h>
@@ -95,33 +96,160 @@ int unmount_tree(struct create *c, struct overlay *ov)
 	return ret;
 }
 
+/* One job of a batch, with the view it runs in (NULL: the tool's namespace). */
+struct batch {
+	struct run_job *jobs;
+	struct view **views;
+	char **owned;
+	size_t nr, alloc, alloc_views, nr_owned, alloc_owned;
+};
+
+/* Add a job; cmdline is malloc'ed and the batch owns it (NULL: OOM). */
+static int batch_add(struct batch *b, const char *what, struct view *v, char *cmdline)
+{
+	if (!cmdline || ALLOC_GROW(b->jobs, b->nr + 1, b->alloc) ||
+	    ALLOC_GROW(b->views, b->nr + 1, b->alloc_views) ||
+	    ALLOC_GROW(b->owned, b->nr_owned + 1, b->alloc_owned)) {
+		free(cmdline);
+		return -1;
+	}
+	b->owned[b->nr_owned++] = cmdline;
+	b->views[b->nr] = v;
+	b->jobs[b->nr++] = (struct run_job){ .what = what, .cmdline = cmdline,
+					     .nsfd = v ? v->nsfd : -1 };
+	return 0;
+}
+
+static void batch_release(struct batch *b)
+{
+	for (size_t i = 0; i < b->nr_owned; i++)
+		free(b->owned[i]);
+	free(b->owned);
+	free(b->jobs);
+	free(b->views);
+	memset(b, 0, sizeof(*b));
+}
+
+/*
+ * Run the batch in the tree, c->jobs at a time. A failing job is named
+ * with its "reproduce with" line, its view's mount included.
+ */
+static int batch_run(struct create *c, struct batch *b)
+{
+	unsigned int max = strtoul(c->jobs, NULL, 10);
+	size_t failed = 0;
+	int rc;
+
+	for (size_t i = 0; i < b->nr; i++)
+		b->jobs[i].cwd = c->tree;
+	rc = run_jobs(&c->run, b->jobs, b->nr, max, &failed);
+	if (rc == 0)
+		return 0;
+	if (run_interrupted())
+		return -1;
+	if (rc > 0 && failed < b->nr) {
+		error("%s failed (exit status %d)", b->jobs[failed].what, rc);
+		free((char *)c->run.prefix);
+		c->run.prefix = b->views[failed] ? overlay_describe(&b->views[failed]->ov) : NULL;
+		run_print_reproduce(&c->run);
+		free((char *)c->run.prefix);
+		c->run.prefix = NULL;
+	}
+	return -1;
+}
+
+static int open_view(struct create *c, struct view *v, const char *lower, const char *name)
+{
+	char *dir = xstrfmt("%s/%s", c->work, name);
+	int ret = dir ? view_open(v, c->tree, lower, dir) : -1;
+
+	free(dir);
+	return ret;
+}
+
+/* Compile the update stub of module name (the kit's .mod.c) into work/mod. */
+static int add_stub_job(struct create *c, struct batch *b, const char *name)
+{
+	char *dir = xstrfmt("%s/mod", c->work);
+	int ret = dir && !kit_stub(c, dir, name) ? 0 : -1;
+
+	if (!ret)
+		ret = batch_add(b, "compiling the update module's stub", NULL,
+				kit_command(c, "mod.o", dir, name));
+	free(dir);
+	return ret;
+}
+
+/*
+ * The affected objects' targets, before the comparison says which change:
+ * their stubs compile alongside the objects, when there are few.
+ */
+static int add_likely_stubs(struct create *c, struct batch *b)
+{
+	const char **seen = calloc(c->objs.nr + 1, sizeof(*seen));
+	size_t nr = 0, jobs = strtoul(c->jobs, NULL, 10);
+	int ret = seen ? 0 : -1;
+
+	for (size_t i = 0; i < c->objs.nr && !ret; i++) {
+		size_t k = 0;
+
+		while (k < nr && strcmp(seen[k], c->objs.v[i].target))
+			k++;
+		if (k == nr)
+			seen[nr++] = c->objs.v[i].target;
+	}
+	for (size_t k = 0; k < nr && !ret && c->objs.nr + nr <= jobs; k++) {
+		char *name = xstrfmt("ksplice_%s_%s", c->id, seen[k]);
+
+		ret = name ? add_stub_job(c, b, name) : -1;
+		free(name);
+	}
+	free(seen);
+	return ret;
+}
+
+/* The object's Kbuild command, run as Kbuild runs it: stop at the first failure. */
+static char *recorded_cmd(const char *tree, const char *obj)
+{
+	char *cmd = kbuild_cmd(tree, obj), *out = cmd ? xstrfmt("set -e; %s", cmd) : NULL;
+
+	free(cmd);
+	return out;
+}
+
+/*
+ * Apply the patch in the "post" view and recompile every affected object
+ * there with the command Kbuild recorded for it: Kbuild's own rule, since
+ * the command line has not changed and a prerequisite has. Running the
+ * recorded commands saves make's reading of the whole tree's makefiles.
+ */
 int build_post(struct create *c)
 {
-	const char *patch[] = { "patch", "-p1", "--forward", "--batch", "--fuzz=0", "--silent",
-				"-d", c->tree, "-i", c->patch, NULL };
-	const char **make = calloc(c->objs.nr + 6, sizeof(*make));
-	char *ccarg = xstrfmt("CC=%s", c->cc), *jarg = xstrfmt("-j%s", c->jobs);
-	struct overlay ov;
-	size_t n = 0;
+	struct batch b = { 0 };
+	char *patch = NULL, *qtree = shell_quote(c->tree), *qpatch = shell_quote(c->patch);
 	int ret = -1;
 
-	if (!make || !ccarg || !jarg || mount_tree(c, &ov, c->tree, "post"))
+	if (!qtree || !qpatch || open_view(c, &c->post_view, c->tree, "post"))
 		goto out;
-	make[n++] = "make";
-	make[n++] = "-s";
-	make[n++] = jarg;
-	make[n++] = ccarg;
+	patch = xstrfmt("patch -p1 --forward --batch --fuzz=0 --silent -d %s -i %s",
+			qtree, qpatch);
+	if (batch_add(&b, "applying the patch", &c->post_view, patch) || batch_run(c, &b))
+		goto out;
+	batch_release(&b);
 	for (size_t i = 0; i < c->objs.nr; i++)
-		make[n++] = c->objs.v[i].path;
-	ret = run_step(c, "applying the patch", NULL, patch);
-	if (!ret)
-		ret = run_step(c, "the incremental build", c->tree, make);
-	if (unmount_tree(c, &ov))
-		ret = -1;
+		if (batch_add(&b, "the incremental build", &c->post_view,
+			      recorded_cmd(c->tree, c->objs.v[i].path)))
+			goto out;
+	if (c->kit && add_likely_stubs(c, &b))
+		goto out;
+	ret = batch_run(c, &b);
 out:
-	free(make);
-	free(ccarg);
-	free(jarg);
+	/* The view's upper directory holds the result; the mount is done. */
+	if (view_close(&c->post_view))
+		ret = -1;
+	batch_release(&b);
+	free(qtree);
+	free(qpatch);
 	return ret;
 }
 
@@ -313,47 +441,57 @@ static char *sections_cmd(const char *dir, const char *obj)
 		return NULL;
 	}
 	p += strlen("ksplice.so");
-	out = xstrfmt("%.*s -fplugin-arg-ksplice-sections%s", (int)(p - cmd), cmd, p);
+	out = xstrfmt("set -e; %.*s -fplugin-arg-ksplice-sections%s", (int)(p - cmd), cmd, p);
 	free(cmd);
 	return out;
 }
 
-static int compile_all(struct create *c, const char *cmddir, const char *what)
+/*
+ * Recompile the changed objects with sections, from the original source
+ * (view "presec") and from the patched one ("postsec", over what the post
+ * build wrote), all in one batch, with the update modules' stubs not yet
+ * compiled.
+ */
+int build_sections(struct create *c)
 {
+	struct view pre = { .nsfd = -1 }, post = { .nsfd = -1 };
+	char *postdir = xstrfmt("%s/post/upper", c->work);
+	char *lower = xstrfmt("%s:%s", postdir, c->tree);
+	struct batch b = { 0 };
+	int ret = -1;
+
+	if (!postdir || !lower || open_view(c, &pre, c->tree, "presec") ||
+	    open_view(c, &post, lower, "postsec"))
+		goto out;
 	for (size_t t = 0; t < c->nr_targets; t++) {
 		for (size_t i = 0; i < c->targets[t].nr_objs; i++) {
 			const char *obj = c->targets[t].objs[i].path;
-			char *cmd = sections_cmd(cmddir, obj);
-			int ret = cmd ? run_step_sh(c, what, c->tree, cmd) : -1;
 
-			free(cmd);
-			if (ret)
-				return error("cannot recompile '%s' %s", obj, what);
+			if (batch_add(&b, "recompiling from the original source", &pre,
+				      sections_cmd(c->tree, obj)) ||
+			    batch_add(&b, "recompiling from the patched source", &post,
+				      sections_cmd(c->tree, obj)))
+				goto out;
 		}
 	}
-	return 0;
-}
+	for (size_t t = 0; t < c->nr_targets && c->kit; t++) {
+		char *o = xstrfmt("%s/mod/%s.mod.o", c->work, c->targets[t].module);
 
-int build_sections(struct create *c)
-{
-	char *postdir = xstrfmt("%s/post/upper", c->work);
-	char *lower = xstrfmt("%s:%s", postdir, c->tree);
-	struct overlay ov;
-	int ret = -1;
-
-	if (!postdir || !lower)
-		goto out;
-	if (mount_tree(c, &ov, c->tree, "presec"))
-		goto out;
-	ret = compile_all(c, c->tree, "from the original source");
-	if (unmount_tree(c, &ov))
-		ret = -1;
-	if (ret || mount_tree(c, &ov, lower, "postsec"))
-		goto out;
-	ret = compile_all(c, postdir, "from the patched source");
-	if (unmount_tree(c, &ov))
-		ret = -1;
+		if (!o)
+			goto out;
+		if (access(o, F_OK) && add_stub_job(c, &b, c->targets[t].module)) {
+			free(o);
+			goto out;
+		}
+		free(o);
+	}
+	ret = batch_run(c, &b);
 out:
+	if (view_close(&pre))
+		ret = -1;
+	if (view_close(&post))
+		ret = -1;
+	batch_release(&b);
 	free(postdir);
 	free(lower);
 	return ret;

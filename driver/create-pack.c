@@ -165,6 +165,40 @@ static int prepare_kbuild_dir(struct create *c, const char *dir)
 	return ret ? -1 : write_kbuild(c, dir);
 }
 
+/*
+ * With the kit: per target, the stub compiled earlier, then Kbuild's two
+ * links; the core is the kit's.
+ */
+static int link_from_kit(struct create *c)
+{
+	char *dir = xstrfmt("%s/mod", c->work);
+	char *core = xstrfmt("cp '%s/ksplice.ko' '%s/mod/'", c->kit, c->work);
+	int ret = dir && core ? 0 : -1;
+
+	for (size_t i = 0; i < c->nr_targets && !ret; i++) {
+		const struct target *t = &c->targets[i];
+		char *list = xstrfmt("%s/%s.mod", dir, t->module);
+		char *objs = xstrfmt("%s/kit_update.o %s/link/%s.o\n", c->kit, c->work, t->name);
+		char *o = kit_command(c, "o", dir, t->module);
+		char *ko = kit_command(c, "ko", dir, t->module);
+
+		ret = list && objs && o && ko ? put_text(list, objs) : -1;
+		if (!ret)
+			ret = run_step_sh(c, "linking the update module", c->tree, o);
+		if (!ret)
+			ret = run_step_sh(c, "linking the update module", c->tree, ko);
+		free(list);
+		free(objs);
+		free(o);
+		free(ko);
+	}
+	if (!ret)
+		ret = run_step_sh(c, "copying the core", NULL, core);
+	free(dir);
+	free(core);
+	return ret;
+}
+
 int build_modules(struct create *c)
 {
 	char *dir = xstrfmt("%s/mod", c->work);
@@ -173,6 +207,10 @@ int build_modules(struct create *c)
 	struct overlay ov;
 	int ret = -1;
 
+	if (c->kit) {
+		ret = link_from_kit(c);
+		goto out;
+	}
 	if (!dir || !m || !cc || prepare_kbuild_dir(c, dir))
 		goto out;
 	/* Module builds only read the tree; the overlay makes sure of it. */

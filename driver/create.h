@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "kbuild.h"
+#include "overlay.h"
 #include "run.h"
 #include "util.h"
 
@@ -58,6 +59,8 @@ struct create {
 	struct target *targets;
 	size_t nr_targets, alloc_targets;
 	char *output;			/* the tarball written */
+	char *kit;			/* the module kit (create-kit.c), or NULL */
+	struct view post_view;		/* the tree with the patch applied */
 
 	size_t stage;			/* index of the stage running */
 	int status;			/* exit status when a stage stops the run */
@@ -74,6 +77,10 @@ struct overlay;
 int mount_tree(struct create *c, struct overlay *ov, const char *lower,
 	       const char *name);
 int unmount_tree(struct create *c, struct overlay *ov);
+
+int prepare_kit(struct create *c);
+char *kit_command(struct create *c, const char *what, const char *dir, const char *name);
+int kit_stub(struct create *c, const char *dir, const char *name);
 
 int build_post(struct create *c);
 int compare(struct create *c);

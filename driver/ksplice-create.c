@@ -310,6 +310,7 @@ static const struct stage {
 	{ "check the tree", check_tree },
 	{ "check the patch", read_patch },
 	{ "find the affected objects", find_objects },
+	{ "prepare the module kit", prepare_kit },
 	{ "rebuild them with the patch", build_post },
 	{ "compare the sidecars", compare },
 	{ "recompile changed objects with sections", build_sections },
@@ -405,6 +406,8 @@ int main(int argc, char **argv)
 {
 	struct create *c = &ctx;
 	int ret;
+
+	c->post_view.nsfd = -1;
 
 	argc = parse_options(&create_cmd, options, argc, argv);
 	if (argc == PARSE_OPT_HELP)

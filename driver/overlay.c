@@ -142,3 +142,68 @@ void overlay_release(struct overlay *ov)
 	free(ov->work);
 	memset(ov, 0, sizeof(*ov));
 }
+
+/* Move into the namespace nsfd; the working directory is kept. */
+static int enter_ns(int nsfd)
+{
+	int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC), ret = 0;
+
+	if (cwd < 0)
+		return error_errno("cannot open the working directory");
+	if (setns(nsfd, CLONE_NEWNS))
+		ret = error_errno("cannot enter a mount namespace");
+	else if (fchdir(cwd))
+		ret = error_errno("cannot return to the working directory");
+	close(cwd);
+	return ret;
+}
+
+int view_open(struct view *v, const char *target, const char *lower, const char *dir)
+{
+	int self = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC), ret = -1;
+
+	memset(v, 0, sizeof(*v));
+	v->nsfd = -1;
+	if (self < 0)
+		return error_errno("cannot open '/proc/self/ns/mnt'");
+	if (unshare(CLONE_NEWNS)) {
+		error_errno("cannot create a mount namespace");
+		goto out;
+	}
+	if (!overlay_mount(&v->ov, target, lower, dir)) {
+		v->nsfd = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		if (v->nsfd < 0)
+			error_errno("cannot open '/proc/self/ns/mnt'");
+		else
+			ret = 0;
+	}
+	if (enter_ns(self))
+		ret = -1;
+out:
+	close(self);
+	if (ret)
+		view_close(v);
+	return ret;
+}
+
+int view_close(struct view *v)
+{
+	int self, ret = 0;
+
+	if (v->nsfd >= 0 && v->ov.mounted) {
+		/* Unmount now, not whenever the namespace is freed. */
+		self = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+		if (self < 0)
+			return error_errno("cannot open '/proc/self/ns/mnt'");
+		if (enter_ns(v->nsfd) || overlay_umount(&v->ov))
+			ret = -1;
+		if (enter_ns(self))
+			ret = -1;
+		close(self);
+	}
+	if (v->nsfd >= 0)
+		close(v->nsfd);
+	v->nsfd = -1;
+	overlay_release(&v->ov);
+	return ret;
+}

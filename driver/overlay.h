@@ -42,4 +42,19 @@ int overlay_umount(struct overlay *ov);
 char *overlay_describe(const struct overlay *ov);
 void overlay_release(struct overlay *ov);
 
+/*
+ * A view of the tree: an overlay mounted over it in a mount namespace of
+ * its own, held open by nsfd, so that commands can run in several views
+ * at once (run_jobs() enters nsfd). The tool's own namespace is left as it
+ * was. Like every mount here, a view goes away with the process.
+ */
+struct view {
+	struct overlay ov;
+	int nsfd;
+};
+
+int view_open(struct view *v, const char *target, const char *lower, const char *dir);
+/* Unmount and release; 0 or -1. A view that was never opened is fine. */
+int view_close(struct view *v);
+
 #endif

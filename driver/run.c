@@ -2,8 +2,10 @@
 /*
  * run.c: run commands for the driver tools; see run.h.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -86,10 +88,15 @@ static int remember(struct runner *r, const char *cwd, const char *const *argv)
 	return 0;
 }
 
-/* In the child: go to cwd, send output to the log, exec. Never returns. */
-static void child(const struct runner *r, const char *cwd,
+/* In the child: enter nsfd, go to cwd, send output to the log, exec. Never returns. */
+static void child(const struct runner *r, const char *cwd, int nsfd,
 		  const char *const *argv)
 {
+	if (nsfd >= 0 && setns(nsfd, CLONE_NEWNS)) {
+		fprintf(stderr, "error: cannot enter the build's mount namespace: %s\n",
+			strerror(errno));
+		_exit(127);
+	}
 	if (cwd && chdir(cwd)) {
 		fprintf(stderr, "error: cannot enter '%s': %s\n", cwd, strerror(errno));
 		_exit(127);
@@ -125,7 +132,7 @@ int run(struct runner *r, const char *cwd, const char *const *argv)
 	if (pid < 0)
 		return error_errno("cannot start '%s'", argv[0]);
 	if (!pid)
-		child(r, cwd, argv);
+		child(r, cwd, -1, argv);
 	while (waitpid(pid, &status, 0) < 0) {
 		if (errno != EINTR)
 			return error_errno("cannot wait for '%s'", argv[0]);
@@ -142,6 +149,87 @@ int run_sh(struct runner *r, const char *cwd, const char *cmdline)
 	const char *argv[] = { "/bin/sh", "-c", cmdline, NULL };
 
 	return run(r, cwd, argv);
+}
+
+static int start_job(struct runner *r, struct run_job *j)
+{
+	const char *argv[] = { "/bin/sh", "-c", j->cmdline, NULL };
+
+	if (remember(r, j->cwd, argv))
+		return error("out of memory");
+	fflush(NULL);
+	j->pid = fork();
+	if (j->pid < 0)
+		return error_errno("cannot start '%s'", j->what);
+	if (!j->pid)
+		child(r, j->cwd, j->nsfd, argv);
+	return 0;
+}
+
+static int wait_job(struct run_job *jobs, size_t nr)
+{
+	int status;
+	pid_t pid;
+
+	while ((pid = wait(&status)) < 0) {
+		if (errno != EINTR)
+			return error_errno("cannot wait for the build jobs");
+	}
+	for (size_t i = 0; i < nr; i++) {
+		if (jobs[i].pid != pid)
+			continue;
+		jobs[i].pid = 0;
+		jobs[i].status = WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+						       WEXITSTATUS(status);
+		return 0;
+	}
+	return 0;
+}
+
+int run_jobs(struct runner *r, struct run_job *jobs, size_t nr, unsigned int max,
+	     size_t *failed)
+{
+	size_t next = 0, running = 0;
+	int ret = 0;
+
+	for (size_t i = 0; i < nr; i++) {
+		jobs[i].pid = 0;
+		jobs[i].status = -1;	/* not run */
+	}
+	while (next < nr || running) {
+		bool stop = ret || interrupted;
+
+		for (size_t i = 0; i < next && !stop; i++)
+			stop = jobs[i].status > 0;
+		if (!stop && next < nr && running < (max ? max : 1)) {
+			if (start_job(r, &jobs[next])) {
+				*failed = next;
+				ret = -1;
+			} else {
+				running++;
+			}
+			next++;
+			continue;
+		}
+		if (!running)
+			break;
+		if (wait_job(jobs, nr))
+			return -1;
+		running--;
+	}
+	if (ret)
+		return ret;
+	for (size_t i = 0; i < next; i++) {
+		if (jobs[i].status == 0)
+			continue;
+		*failed = i;
+		free(r->last);
+		free(r->last_cwd);
+		r->last = xstrdup(jobs[i].cmdline);
+		r->last_cwd = jobs[i].cwd ? xstrdup(jobs[i].cwd) : NULL;
+		return jobs[i].status;
+	}
+	return interrupted ? 128 + interrupted : 0;
 }
 
 void run_print_reproduce(const struct runner *r)

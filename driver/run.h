@@ -13,6 +13,8 @@
 #define KSPLICE_RUN_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
 
 struct runner {
 	bool verbose;		/* print each command on stderr */
@@ -35,6 +37,30 @@ bool run_interrupted(void);
 int run(struct runner *r, const char *cwd, const char *const *argv);
 /* Run a shell command line with /bin/sh -c. */
 int run_sh(struct runner *r, const char *cwd, const char *cmdline);
+
+/*
+ * A command of a parallel batch: a shell command line run in cwd, inside
+ * the mount namespace nsfd (-1: the tool's own), as step "what".
+ */
+struct run_job {
+	const char *what;
+	const char *cwd;
+	const char *cmdline;
+	int nsfd;
+	pid_t pid;
+	int status;
+};
+
+/*
+ * Run jobs, at most max at a time. Returns 0 if all succeeded; otherwise
+ * *failed is the first failing job (in array order), the runner remembers
+ * it as the last command for run_print_reproduce(), and the result is its
+ * exit status (128 + N for signal N), or -1 if a job could not be started
+ * (reported). After a failure or an interrupt no new job starts; the
+ * running ones are waited for. Each job's output goes to the log.
+ */
+int run_jobs(struct runner *r, struct run_job *jobs, size_t nr, unsigned int max,
+	     size_t *failed);
 
 /* Print "reproduce with: ..." for the last command on stderr. */
 void run_print_reproduce(const struct runner *r);

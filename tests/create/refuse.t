@@ -43,6 +43,22 @@ create net.patch
 grep -q "^note: 'fs/proc/proc_net.c' is not compiled in this kernel's configuration" "$TEST_TMP/err" ||
 	die "no note about the unbuilt file"
 
+step "a patch that does not compile: the failing command, in its overlay, and the work directory"
+make_patch fs/proc/loadavg.c 's/get_avenrun(avnrun, FIXED_1\/200, 0);/get_avenrun(avnrun, FIXED_1\/200, 0) this is not C;/' \
+	>"$TEST_TMP/cc.patch"
+create cc.patch
+[ "$rc" = 1 ] || die "exit $rc, expected 1"
+grep -q "^error: the incremental build failed (exit status 1)$" "$TEST_TMP/err" ||
+	die "no error naming the build"
+grep -q "^  mount -t overlay overlay -o lowerdir=$KERNEL_TREE,upperdir=.*/post/upper," "$TEST_TMP/err" ||
+	die "the reproduce line does not show the overlay"
+grep -q "^  cd $KERNEL_TREE && set -e; .* -c -o fs/proc/loadavg.o fs/proc/loadavg.c " "$TEST_TMP/err" ||
+	die "the reproduce line does not show the compiler command"
+kept=$(sed -n "s/^work directory kept: '\(.*\)'$/\1/p" "$TEST_TMP/err")
+[ -d "$kept" ] && grep -q 'this is not C' "$kept/post/upper/fs/proc/loadavg.c" ||
+	die "the work directory with the patched source was not kept"
+rm -rf "$kept"
+
 step "a bad update id"
 create ok.patch --id 'no/slash'
 [ "$rc" = 1 ] || die "exit $rc, expected 1"
