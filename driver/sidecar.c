@@ -3,14 +3,18 @@
  * sidecar.c: load, validate and index one ksplice sidecar
  * (docs/sidecar-format.md). See sidecar.h.
  *
- * The reader is strict: every key the format documents must be present
- * with its documented type (null only where the format allows it), so a
+ * Versions 1 and 2 of the format are read into the same structs. The
+ * reader is strict: every key the format documents must be present with
+ * its documented type (null only where the format allows it; in version 2
+ * a row may leave off trailing columns that hold their default), so a
  * plugin that drifts from docs/sidecar-format.md is caught at the first
  * sidecar instead of producing a wrong diff. Unknown keys are ignored, as
- * the format allows additions without a version bump.
+ * the format allows additions without a version bump; so are unknown
+ * columns of a version-2 row.
  */
 #include <ctype.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -238,17 +242,18 @@ static int parse_header(struct sidecar *sc, const cJSON *root)
 		return missing(&l, "version");
 	if (!cJSON_IsNumber(v))
 		return bad(&l, "version", "is not a number");
-	if (v->valuedouble != SIDECAR_VERSION ||
-	    v->valueint != SIDECAR_VERSION)
-		return error("sidecar '%s': unsupported version %g (this reader knows version %d)",
+	if ((v->valuedouble != 1 && v->valuedouble != SIDECAR_VERSION) ||
+	    v->valuedouble != v->valueint)
+		return error("sidecar '%s': unsupported version %g (this reader knows versions 1 and %d)",
 			     sc->path, v->valuedouble, SIDECAR_VERSION);
+	sc->version = v->valueint;
 	return get_string(&l, root, "compiler", NONEMPTY, &sc->compiler) ||
 	       get_string(&l, root, "source", 0, &sc->source) ||
 	       get_string(&l, root, "object", 0, &sc->object) ||
 	       get_string(&l, root, "flags_hash", NONEMPTY, &sc->flags_hash) ? -1 : 0;
 }
 
-static int parse_symbols(struct sidecar *sc, const cJSON *root)
+static int parse_symbols_v1(struct sidecar *sc, const cJSON *root)
 {
 	struct loc l = { sc->path, NULL, 0 };
 	const cJSON *funcs, *data, *v;
@@ -273,6 +278,379 @@ static int parse_symbols(struct sidecar *sc, const cJSON *root)
 			return -1;
 	}
 	return 0;
+}
+
+/*
+ * Schema version 2: strings used more than once sit in the table
+ * "strings" and are written elsewhere as their index; inlined callees sit
+ * in the table "inlined"; functions and data are rows whose columns the
+ * document declares once. See docs/sidecar-format.md.
+ */
+enum { FC_NAME, FC_FLAGS, FC_SECTION, FC_FILE, FC_LINE, FC_HASH, FC_BODY_HASH,
+       FC_REFS, FC_INLINED, FC_CLONE_OF, FC_CLONE_KIND, NR_FC };
+enum { DC_NAME, DC_FLAGS, DC_SECTION, DC_SIZE, DC_INIT_HASH, DC_OWNER, NR_DC };
+
+static const char *const func_columns[NR_FC] = {
+	"name", "flags", "section", "file", "line", "hash", "body_hash",
+	"refs", "inlined", "clone_of", "clone_kind",
+};
+static const char *const data_columns[NR_DC] = {
+	"name", "flags", "section", "size", "init_hash", "owner",
+};
+/* Columns up to these may not be left off a row. */
+#define FC_REQUIRED FC_HASH
+#define DC_REQUIRED DC_INIT_HASH
+
+static const char *const linkages[] = { "global", "weak", "local" };
+static const char *const visibilities[] = {
+	"default", "hidden", "protected", "internal",
+};
+
+#define MAX_COLUMNS 64
+
+struct v2 {
+	const char **strings;
+	size_t nr_strings;
+	struct sc_inlined *inlined;
+	size_t nr_inlined;
+	int fpos[NR_FC];		/* position of each column, or -1 */
+	int dpos[NR_DC];
+};
+
+/* A row's cells by column: cells[c] is NULL where the row stops early. */
+struct row {
+	const cJSON *item[MAX_COLUMNS];
+	int n;
+};
+
+/* A string field: the string itself, or its index in "strings". */
+static int v2_string(const struct loc *l, const struct v2 *t, const cJSON *v,
+		     const char *key, int flags, const char **out)
+{
+	*out = NULL;
+	if (cJSON_IsNull(v) && (flags & NULLABLE))
+		return 0;
+	if (cJSON_IsString(v)) {
+		*out = v->valuestring;
+	} else if (cJSON_IsNumber(v)) {
+		double d = v->valuedouble;
+
+		if (!(d >= 0 && d < (double)t->nr_strings) || floor(d) != d)
+			return bad(l, key, "is not an index into 'strings'");
+		*out = t->strings[(size_t)d];
+	} else {
+		return bad(l, key, flags & NULLABLE ?
+			   "is not a string, an index into 'strings' or null" :
+			   "is not a string or an index into 'strings'");
+	}
+	if ((flags & NONEMPTY) && !**out)
+		return bad(l, key, "is empty");
+	return 0;
+}
+
+static int v2_hash(const struct loc *l, const cJSON *v, const char *key,
+		   int flags, const char **out)
+{
+	*out = NULL;
+	if (cJSON_IsNull(v) && (flags & NULLABLE))
+		return 0;
+	if (!cJSON_IsString(v))
+		return bad(l, key, flags & NULLABLE ? "is not a string or null" :
+			   "is not a string");
+	if (!v->valuestring[0])
+		return bad(l, key, "is empty");
+	*out = v->valuestring;
+	return 0;
+}
+
+static int v2_uint(const struct loc *l, const cJSON *v, const char *key,
+		   uint64_t max, uint64_t *out)
+{
+	double d;
+
+	*out = 0;
+	if (!cJSON_IsNumber(v))
+		return bad(l, key, "is not a number");
+	d = v->valuedouble;
+	if (!(d >= 0 && d <= 9007199254740992.0) || floor(d) != d)
+		return bad(l, key, "is not a non-negative integer");
+	if (d > (double)max)
+		return bad(l, key, "is out of range");
+	*out = (uint64_t)d;
+	return 0;
+}
+
+static int v2_strings(struct sidecar *sc, struct v2 *t, const cJSON *root)
+{
+	struct loc l = { sc->path, NULL, 0 };
+	const cJSON *arr, *v;
+
+	if (get_array(&l, root, "strings", &arr))
+		return -1;
+	t->strings = calloc(cJSON_GetArraySize(arr) + 1, sizeof(*t->strings));
+	if (!t->strings)
+		return error("out of memory");
+	cJSON_ArrayForEach(v, arr) {
+		if (!cJSON_IsString(v))
+			return error("sidecar '%s': 'strings[%zu]' is not a string",
+				     sc->path, t->nr_strings);
+		t->strings[t->nr_strings++] = v->valuestring;
+	}
+	return 0;
+}
+
+static int v2_inlined_table(struct sidecar *sc, struct v2 *t,
+			    const cJSON *root)
+{
+	struct loc l = { sc->path, NULL, 0 };
+	const cJSON *arr, *v;
+
+	if (get_array(&l, root, "inlined", &arr))
+		return -1;
+	t->inlined = calloc(cJSON_GetArraySize(arr) + 1, sizeof(*t->inlined));
+	if (!t->inlined)
+		return error("out of memory");
+	l.array = "inlined";
+	cJSON_ArrayForEach(v, arr) {
+		struct sc_inlined *in = &t->inlined[t->nr_inlined];
+
+		l.idx = t->nr_inlined;
+		if (!cJSON_IsArray(v) || cJSON_GetArraySize(v) != 2)
+			return error("sidecar '%s': 'inlined[%d]' is not a [name, body_hash] pair",
+				     sc->path, l.idx);
+		if (v2_string(&l, t, v->child, "name", NONEMPTY, &in->name) ||
+		    v2_hash(&l, v->child->next, "body_hash", NULLABLE,
+			    &in->body_hash))
+			return -1;
+		t->nr_inlined++;
+	}
+	return 0;
+}
+
+/* Where each known column sits in the declared list "key". */
+static int v2_columns(struct sidecar *sc, const cJSON *root, const char *key,
+		      const char *const *names, int nr, int required, int *pos)
+{
+	struct loc l = { sc->path, NULL, 0 };
+	const cJSON *arr, *v;
+	int i, n = 0;
+
+	if (get_array(&l, root, key, &arr))
+		return -1;
+	for (i = 0; i < nr; i++)
+		pos[i] = -1;
+	cJSON_ArrayForEach(v, arr) {
+		if (!cJSON_IsString(v))
+			return error("sidecar '%s': '%s[%d]' is not a string",
+				     sc->path, key, n);
+		for (i = 0; i < nr; i++) {
+			if (strcmp(v->valuestring, names[i]))
+				continue;
+			if (pos[i] >= 0)
+				return error("sidecar '%s': '%s' names column '%s' twice",
+					     sc->path, key, names[i]);
+			if (n >= MAX_COLUMNS)
+				return error("sidecar '%s': '%s' has column '%s' after the first %d",
+					     sc->path, key, names[i], MAX_COLUMNS);
+			pos[i] = n;
+		}
+		n++;
+	}
+	for (i = 0; i < nr; i++)
+		if (pos[i] < 0 && i <= required)
+			return error("sidecar '%s': '%s' lacks column '%s'",
+				     sc->path, key, names[i]);
+	return 0;
+}
+
+/* Split a row into cells; a required column the row stops before is missing. */
+static int v2_row(const struct loc *l, const cJSON *v, const int *pos,
+		  const char *const *names, int nr, int required, struct row *r)
+{
+	const cJSON *c;
+	int i;
+
+	if (!cJSON_IsArray(v))
+		return error("sidecar '%s': '%s[%d]' is not an array",
+			     l->path, l->array, l->idx);
+	r->n = 0;
+	for (c = v->child; c && r->n < MAX_COLUMNS; c = c->next)
+		r->item[r->n++] = c;
+	for (i = 0; i <= required && i < nr; i++)
+		if (pos[i] >= r->n)
+			return missing(l, names[i]);
+	return 0;
+}
+
+static const cJSON *cell(const struct row *r, const int *pos, int col)
+{
+	return pos[col] >= 0 && pos[col] < r->n ? r->item[pos[col]] : NULL;
+}
+
+/* An array of string fields (refs). */
+static int v2_refs(const struct loc *l, const struct v2 *t, const cJSON *arr,
+		   struct sc_function *f)
+{
+	const cJSON *v;
+	size_t n = 0;
+
+	if (!arr)
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return bad(l, "refs", "is not an array");
+	if (!cJSON_GetArraySize(arr))
+		return 0;
+	f->refs = calloc(cJSON_GetArraySize(arr), sizeof(*f->refs));
+	if (!f->refs)
+		return error("out of memory");
+	cJSON_ArrayForEach(v, arr) {
+		if (!cJSON_IsString(v) && !cJSON_IsNumber(v))
+			return bad(l, "refs", "has an entry that is not a string or an index into 'strings'");
+		if (v2_string(l, t, v, "refs", 0, &f->refs[n]))
+			return -1;
+		n++;
+	}
+	f->nr_refs = n;
+	return 0;
+}
+
+static int v2_inlined(const struct loc *l, const struct v2 *t,
+		      const cJSON *arr, struct sc_function *f)
+{
+	const cJSON *v;
+	size_t n = 0;
+
+	if (!arr)
+		return 0;
+	if (!cJSON_IsArray(arr))
+		return bad(l, "inlined", "is not an array");
+	if (!cJSON_GetArraySize(arr))
+		return 0;
+	f->inlined = calloc(cJSON_GetArraySize(arr), sizeof(*f->inlined));
+	if (!f->inlined)
+		return error("out of memory");
+	cJSON_ArrayForEach(v, arr) {
+		double d = cJSON_IsNumber(v) ? v->valuedouble : -1;
+
+		if (!(d >= 0 && d < (double)t->nr_inlined) || floor(d) != d)
+			return bad(l, "inlined", "has an entry that is not an index into the top-level 'inlined'");
+		f->inlined[n++] = t->inlined[(size_t)d];
+	}
+	f->nr_inlined = n;
+	return 0;
+}
+
+static int v2_function(const struct loc *l, const struct v2 *t,
+		       const cJSON *v, struct sc_function *f)
+{
+	const int *p = t->fpos;
+	struct row r;
+	uint64_t flags, line;
+	const cJSON *c;
+
+	if (v2_row(l, v, p, func_columns, NR_FC, FC_REQUIRED, &r) ||
+	    v2_string(l, t, cell(&r, p, FC_NAME), "name", NONEMPTY, &f->name) ||
+	    v2_uint(l, cell(&r, p, FC_FLAGS), "flags", 255, &flags) ||
+	    v2_string(l, t, cell(&r, p, FC_SECTION), "section", NONEMPTY,
+		      &f->section) ||
+	    v2_string(l, t, cell(&r, p, FC_FILE), "file", 0, &f->file) ||
+	    v2_uint(l, cell(&r, p, FC_LINE), "line", LONG_MAX, &line) ||
+	    v2_hash(l, cell(&r, p, FC_HASH), "hash", 0, &f->hash))
+		return -1;
+	if ((flags & 3) == 3)
+		return bad(l, "flags", "has an unknown linkage (3)");
+	f->linkage = linkages[flags & 3];
+	f->visibility = visibilities[flags >> 2 & 3];
+	f->fentry = flags & 16;
+	f->init = flags & 32;
+	f->exit = flags & 64;
+	f->notrace = flags & 128;
+	f->line = (long)line;
+	if ((c = cell(&r, p, FC_BODY_HASH)) &&
+	    v2_hash(l, c, "body_hash", NULLABLE, &f->body_hash))
+		return -1;
+	if ((c = cell(&r, p, FC_CLONE_OF)) &&
+	    v2_string(l, t, c, "clone_of", NULLABLE | NONEMPTY, &f->clone_of))
+		return -1;
+	if ((c = cell(&r, p, FC_CLONE_KIND)) &&
+	    v2_string(l, t, c, "clone_kind", NULLABLE | NONEMPTY,
+		      &f->clone_kind))
+		return -1;
+	return v2_refs(l, t, cell(&r, p, FC_REFS), f) ||
+	       v2_inlined(l, t, cell(&r, p, FC_INLINED), f) ? -1 : 0;
+}
+
+static int v2_data(const struct loc *l, const struct v2 *t, const cJSON *v,
+		   struct sc_data *d)
+{
+	const int *p = t->dpos;
+	struct row r;
+	uint64_t flags;
+	const cJSON *c;
+
+	if (v2_row(l, v, p, data_columns, NR_DC, DC_REQUIRED, &r) ||
+	    v2_string(l, t, cell(&r, p, DC_NAME), "name", NONEMPTY, &d->name) ||
+	    v2_uint(l, cell(&r, p, DC_FLAGS), "flags", 7, &flags) ||
+	    v2_string(l, t, cell(&r, p, DC_SECTION), "section", NONEMPTY,
+		      &d->section) ||
+	    v2_uint(l, cell(&r, p, DC_SIZE), "size", UINT64_MAX, &d->size) ||
+	    v2_hash(l, cell(&r, p, DC_INIT_HASH), "init_hash", 0,
+		    &d->init_hash))
+		return -1;
+	if ((flags & 3) == 3)
+		return bad(l, "flags", "has an unknown linkage (3)");
+	d->linkage = linkages[flags & 3];
+	d->readonly = flags & 4;
+	if ((c = cell(&r, p, DC_OWNER)) &&
+	    v2_string(l, t, c, "owner", NULLABLE | NONEMPTY, &d->owner))
+		return -1;
+	return 0;
+}
+
+static int parse_symbols_v2(struct sidecar *sc, const cJSON *root)
+{
+	struct loc l = { sc->path, NULL, 0 };
+	struct v2 t = { 0 };
+	const cJSON *funcs, *data, *v;
+	int ret = -1;
+
+	if (v2_strings(sc, &t, root) || v2_inlined_table(sc, &t, root) ||
+	    v2_columns(sc, root, "function_columns", func_columns, NR_FC,
+		       FC_REQUIRED, t.fpos) ||
+	    v2_columns(sc, root, "data_columns", data_columns, NR_DC,
+		       DC_REQUIRED, t.dpos) ||
+	    get_array(&l, root, "functions", &funcs) ||
+	    get_array(&l, root, "data", &data))
+		goto out;
+	sc->funcs = calloc(cJSON_GetArraySize(funcs) + 1, sizeof(*sc->funcs));
+	sc->data = calloc(cJSON_GetArraySize(data) + 1, sizeof(*sc->data));
+	if (!sc->funcs || !sc->data) {
+		error("out of memory");
+		goto out;
+	}
+	l.array = "functions";
+	cJSON_ArrayForEach(v, funcs) {
+		l.idx = sc->nr_funcs;
+		if (v2_function(&l, &t, v, &sc->funcs[sc->nr_funcs++]))
+			goto out;
+	}
+	l.array = "data";
+	cJSON_ArrayForEach(v, data) {
+		l.idx = sc->nr_data;
+		if (v2_data(&l, &t, v, &sc->data[sc->nr_data++]))
+			goto out;
+	}
+	ret = 0;
+out:
+	free(t.strings);
+	free(t.inlined);
+	return ret;
+}
+
+static int parse_symbols(struct sidecar *sc, const cJSON *root)
+{
+	return sc->version == 1 ? parse_symbols_v1(sc, root) :
+	       parse_symbols_v2(sc, root);
 }
 
 static void json_position(const char *buf, size_t off, int *line, int *col)
@@ -518,6 +896,69 @@ static int normalise_all(struct sidecar *sc)
 	return 0;
 }
 
+/*
+ * Version 2 leaves static_locals to the data: a function's static locals
+ * are the data objects whose owner is its name, in data order.
+ */
+static int derive_static_locals(struct sidecar *sc)
+{
+	int *owner = calloc(sc->nr_data + 1, sizeof(*owner));
+	char *norm = NULL;
+	size_t i;
+	int ret = -1;
+
+	if (!owner)
+		return error("out of memory");
+	for (i = 0; i < sc->nr_data; i++) {
+		const struct sc_data *d = &sc->data[i];
+		const struct sc_function *f;
+
+		owner[i] = -1;
+		if (!d->owner)
+			continue;
+		free(norm);
+		norm = malloc(strlen(d->owner) + 1);
+		if (!norm) {
+			error("out of memory");
+			goto out;
+		}
+		sidecar_normalise(d->owner, norm);
+		for (f = find_function(sc, norm); f; f = next_same_function(sc, f))
+			if (!strcmp(f->name, d->owner))
+				break;
+		if (!f)
+			continue;
+		owner[i] = f - sc->funcs;
+		sc->funcs[owner[i]].nr_static_locals++;
+	}
+	for (i = 0; i < sc->nr_funcs; i++) {
+		struct sc_function *f = &sc->funcs[i];
+
+		if (!f->nr_static_locals)
+			continue;
+		f->static_locals = calloc(f->nr_static_locals,
+					  sizeof(*f->static_locals));
+		if (!f->static_locals) {
+			error("out of memory");
+			goto out;
+		}
+		f->nr_static_locals = 0;
+	}
+	for (i = 0; i < sc->nr_data; i++) {
+		struct sc_function *f;
+
+		if (owner[i] < 0)
+			continue;
+		f = &sc->funcs[owner[i]];
+		f->static_locals[f->nr_static_locals++] = sc->data[i].name;
+	}
+	ret = 0;
+out:
+	free(norm);
+	free(owner);
+	return ret;
+}
+
 struct sidecar *sidecar_parse(const char *path, const char *buf, size_t len)
 {
 	struct sidecar *sc = calloc(1, sizeof(*sc));
@@ -533,7 +974,8 @@ struct sidecar *sidecar_parse(const char *path, const char *buf, size_t len)
 	    index_build(&sc->func_index, sc->nr_funcs, func_key, sc,
 			func_link) ||
 	    index_build(&sc->data_index, sc->nr_data, data_key, sc,
-			data_link)) {
+			data_link) ||
+	    (sc->version > 1 && derive_static_locals(sc))) {
 		sidecar_free(sc);
 		return NULL;
 	}

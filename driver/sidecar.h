@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * sidecar.h: reader for the JSON sidecars the ksplice GCC plugin writes
- * beside each object (docs/sidecar-format.md, schema version 1).
+ * beside each object (docs/sidecar-format.md, schema version 2; version 1
+ * is read too).
  *
  * sidecar_load() / sidecar_parse() read and validate one sidecar into plain
  * structs, compute the normalised name of every symbol, and index functions
@@ -21,7 +22,7 @@
 #include <stdint.h>
 
 #define SIDECAR_SCHEMA "ksplice-sidecar"
-#define SIDECAR_VERSION 1
+#define SIDECAR_VERSION 2	/* the newest version read; 1 is read too */
 #define SIDECAR_SUFFIX ".ksplice.json"
 
 struct sc_inlined {
@@ -71,6 +72,7 @@ struct sc_index {
 
 struct sidecar {
 	char *path;			/* as shown in messages */
+	int version;			/* schema version: 1 or 2 */
 	const char *compiler;
 	const char *source;
 	const char *object;

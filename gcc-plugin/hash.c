@@ -55,9 +55,19 @@ uint64_t ks_hash_final(const struct ks_hash *hs)
 	return h;
 }
 
-void ks_hex(uint64_t v, char out[17])
+/*
+ * A hash as the sidecar writes it: the 8 bytes big-endian in base64url
+ * (RFC 4648 section 5) without padding, 11 characters.
+ */
+void ks_hash_text(uint64_t v, char out[KS_HASH_TEXT])
 {
-	snprintf(out, 17, "%016llx", (unsigned long long)v);
+	static const char digits[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+	for (int i = 0; i < 10; i++)
+		out[i] = digits[(v >> (58 - 6 * i)) & 63];
+	out[10] = digits[(v << 2) & 63];
+	out[11] = 0;
 }
 
 /* The assembler name; a leading '*' only tells GCC not to add a prefix. */

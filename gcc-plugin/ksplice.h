@@ -19,7 +19,8 @@ void ks_hash_bytes(struct ks_hash *hs, const void *p, size_t n);
 void ks_hash_u64(struct ks_hash *hs, uint64_t v);
 void ks_hash_str(struct ks_hash *hs, const char *s);
 uint64_t ks_hash_final(const struct ks_hash *hs);
-void ks_hex(uint64_t v, char out[17]);
+#define KS_HASH_TEXT 12	/* 11 base64url characters and a NUL */
+void ks_hash_text(uint64_t v, char out[KS_HASH_TEXT]);
 
 /* Token tags, so that different kinds of operand never hash alike. */
 enum ks_tag {

@@ -113,11 +113,11 @@ static void finish_unit(void *gcc_data, void *user_data)
 	ks_collect_data(&ks_unit);
 	if (ks_unit.debug) {
 		for (size_t i = 0; i < ks_unit.nr_funcs; i++) {
-			char hex[17];
+			char text[KS_HASH_TEXT];
 
-			ks_hex(ks_unit.funcs[i].hash, hex);
+			ks_hash_text(ks_unit.funcs[i].hash, text);
 			inform(UNKNOWN_LOCATION, "ksplice: %s %s",
-			       ks_unit.funcs[i].name, hex);
+			       ks_unit.funcs[i].name, text);
 		}
 	}
 	ks_write_sidecar(&ks_unit, object);

@@ -30,9 +30,9 @@ step "wrong schema, wrong version"
 sed 's/"ksplice-sidecar"/"other-sidecar"/' good.json >schema.json
 echo "error: sidecar 'schema.json': schema is 'other-sidecar', expected 'ksplice-sidecar'" >expect
 diffmeta_fails good.json schema.json
-sed 's/"version": 1,/"version": 2,/' good.json >v2.json
-echo "error: sidecar 'v2.json': unsupported version 2 (this reader knows version 1)" >expect
-diffmeta_fails v2.json good.json
+sed 's/"version": 1,/"version": 3,/' good.json >v3.json
+echo "error: sidecar 'v3.json': unsupported version 3 (this reader knows versions 1 and 2)" >expect
+diffmeta_fails v3.json good.json
 sed 's/"version": 1,/"version": "1",/' good.json >vstr.json
 echo "error: sidecar 'vstr.json': 'version' is not a number" >expect
 diffmeta_fails good.json vstr.json

@@ -21,7 +21,7 @@ plugin_cc t.c sub.o
 gcc $PLUGIN_CFLAGS -fplugin="$PLUGIN" -c t.c || die "compile failed"
 [ -f t.o.ksplice.json ] || die "no sidecar for default t.o"
 validate sub.o.ksplice.json t.o.ksplice.json || die "invalid sidecar"
-python3 -c 'import json,sys; d=json.load(open("t.o.ksplice.json")); sys.exit(d["object"] != "t.o" or d["source"] != "t.c")' ||
+python3 -c 'import json,sys,ks_sidecar; d=ks_sidecar.load("t.o.ksplice.json"); sys.exit(d["object"] != "t.o" or d["source"] != "t.c")' ||
 	die "wrong source or object in sidecar"
 
 step "runs without an object write nothing"
@@ -68,11 +68,11 @@ step "-fplugin-arg-ksplice-sections forces function and data sections"
 plugin_cc t.c sec.o -fplugin-arg-ksplice-sections
 objdump -h sec.o | grep -q ' \.text\.f ' || die "no .text.f section"
 objdump -h sec.o | grep -q ' \.bss\.n ' || die "no .bss.n section"
-python3 -c 'import json,sys; d=json.load(open("sec.o.ksplice.json")); sys.exit(d["functions"][0]["section"] != ".text.f")' ||
+python3 -c 'import json,sys,ks_sidecar; d=ks_sidecar.load("sec.o.ksplice.json"); sys.exit(d["functions"][0]["section"] != ".text.f")' ||
 	die "sidecar does not name .text.f"
 
 step "flags_hash: same for -I/-D/-o/-W/plugin options, differs for -O and sections"
-fh() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["flags_hash"])' "$1"; }
+fh() { python3 -c 'import json,sys,ks_sidecar; print(ks_sidecar.load(sys.argv[1])["flags_hash"])' "$1"; }
 plugin_cc t.c a.o
 plugin_cc t.c b.o -I/tmp -DFOO=1 -Wall -fplugin-arg-ksplice-debug 2>/dev/null
 plugin_cc t.c c.o -O1

@@ -50,8 +50,8 @@ changed() {
 
 data_changed() {
 	python3 - "$TEST_TMP/$1/pre.o.ksplice.json" "$TEST_TMP/$1/post.o.ksplice.json" <<'EOT'
-import json, sys
-pre, post = ({d["name"]: d["init_hash"] for d in json.load(open(p))["data"]} for p in sys.argv[1:])
+import json, sys, ks_sidecar
+pre, post = ({d["name"]: d["init_hash"] for d in ks_sidecar.load(p)["data"]} for p in sys.argv[1:])
 for n in sorted(set(pre) | set(post)):
     if pre.get(n) != post.get(n):
         print(n)
@@ -65,7 +65,8 @@ for obj in kernel/fork.o mm/page_alloc.o kernel/sched/core.o; do
 /*\
  * Three lines that move everything below.\
  */'
-	echo "$(grep -c '"hash"' "$TEST_TMP/$name/pre.o.ksplice.json") functions"
+	echo "$(python3 -c 'import sys,ks_sidecar; print(len(ks_sidecar.load(sys.argv[1])["functions"]))' \
+		"$TEST_TMP/$name/pre.o.ksplice.json") functions"
 	changed hash "$name" >actual
 	changed body_hash "$name" >>actual
 	data_changed "$name" >>actual
@@ -87,9 +88,9 @@ echo '__do_sys_clone3: changed' >expect
 test_cmp expect actual
 test_cmp /dev/null actual-body
 python3 - "$TEST_TMP/inline-fork/pre.o.ksplice.json" "$TEST_TMP/inline-fork/post.o.ksplice.json" >actual <<'EOT'
-import json, sys
+import json, sys, ks_sidecar
 pre, post = ({f["name"]: {i["name"]: i["body_hash"] for i in f["inlined"]}
-              for f in json.load(open(p))["functions"]} for p in sys.argv[1:])
+              for f in ks_sidecar.load(p)["functions"]} for p in sys.argv[1:])
 f = "__do_sys_clone3"
 print(" ".join(sorted(n for n in post[f] if pre[f].get(n) != post[f][n])))
 EOT

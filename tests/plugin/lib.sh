@@ -13,6 +13,9 @@
 
 PLUGIN_CFLAGS=${PLUGIN_CFLAGS:--O2 -fno-pie -pg -mfentry}
 PLUGIN_TOOLS=$TOP/tests/plugin
+# Python in the tests reads sidecars with ks_sidecar.load() (every field
+# spelled out, as in docs/sidecar-format.md), not json.load().
+export PYTHONPATH=$PLUGIN_TOOLS${PYTHONPATH:+:$PYTHONPATH}
 
 [ -f "$PLUGIN" ] || die "plugin '$PLUGIN' not built; run 'make'"
 
@@ -26,8 +29,8 @@ plugin_cc() {
 
 sidecar_get() {
 	python3 - "$@" <<'EOT'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import json, sys, ks_sidecar
+doc = ks_sidecar.load(sys.argv[1])
 for f in doc["functions"]:
     if f["name"] == sys.argv[2]:
         print(json.dumps(f[sys.argv[3]]) if not isinstance(f[sys.argv[3]], str) else f[sys.argv[3]])

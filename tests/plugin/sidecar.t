@@ -18,8 +18,8 @@ validate meta.o.ksplice.json || die "invalid sidecar"
 
 step "functions"
 python3 - meta.o.ksplice.json >actual <<'EOT'
-import json, sys
-doc = json.load(open(sys.argv[1]))
+import json, sys, ks_sidecar
+doc = ks_sidecar.load(sys.argv[1])
 bodies = {f["name"]: f["body_hash"] for f in doc["functions"]}
 for f in doc["functions"]:
     flags = [k for k in ("fentry", "init", "exit", "notrace") if f[k]]
@@ -44,8 +44,8 @@ test_cmp expect actual
 
 step "data"
 python3 - meta.o.ksplice.json >actual <<'EOT'
-import json, sys
-for d in json.load(open(sys.argv[1]))["data"]:
+import json, sys, ks_sidecar
+for d in ks_sidecar.load(sys.argv[1])["data"]:
     print("%s %s %s size=%d %s owner=%s" % (d["name"], d["linkage"], d["section"],
           d["size"], "ro" if d["readonly"] else "rw", d["owner"]))
 EOT
@@ -59,7 +59,7 @@ EOT
 test_cmp expect actual
 
 step "a changed initializer changes init_hash, a moved definition does not"
-ih() { python3 -c 'import json,sys; print([d["init_hash"] for d in json.load(open(sys.argv[1]))["data"] if d["name"] == sys.argv[2]][0])' "$@"; }
+ih() { python3 -c 'import json,sys,ks_sidecar; print([d["init_hash"] for d in ks_sidecar.load(sys.argv[1])["data"] if d["name"] == sys.argv[2]][0])' "$@"; }
 sed 's/{ 10, 20, 30 }/{ 10, 21, 30 }/' meta.c >m2.c
 plugin_cc m2.c m2.o -I"$TOP/tests/plugin/cases"
 [ "$(ih meta.o.ksplice.json limits)" != "$(ih m2.o.ksplice.json limits)" ] || die "limits init_hash unchanged"

@@ -1,88 +1,158 @@
 # SPDX-License-Identifier: GPL-2.0-only
 """validate.py [--list FILE] SIDECAR...: check sidecars against
-docs/sidecar-format.md (schema "ksplice-sidecar", version 1): every key
-present with its type, no unknown key, hashes 16 hex digits, enumerations
-in range, arrays sorted, static_locals and owners consistent. Prints one
-line per bad file and exits 1 if any is bad."""
+docs/sidecar-format.md (schema "ksplice-sidecar", version 2): every key
+present with its type, no unknown key, the declared columns, rows of the
+right length with the right types and no default left in a trailing
+column, string and inlined indices in range, a string in the table only if
+used more than once and written in place only if used once, tables and
+arrays sorted, hashes 11 base64url characters, flags in range, clones and
+.cold parts linked to their parent. Prints one line per bad file and exits
+1 if any is bad."""
 import json
+import os
 import re
 import sys
 
-HEX = re.compile(r"^[0-9a-f]{16}$")
-TOP = {"schema": str, "version": int, "compiler": str, "source": str,
-       "object": str, "flags_hash": "hash", "functions": list, "data": list}
-FUNC = {"name": str, "linkage": "linkage", "visibility": "visibility",
-        "section": str, "file": str, "line": int, "hash": "hash",
-        "body_hash": "hash?", "clone_of": "str?", "clone_kind": "str?",
-        "refs": "strs", "inlined": "inlined", "static_locals": "strs",
-        "fentry": bool, "init": bool, "exit": bool, "notrace": bool}
-DATA = {"name": str, "linkage": "linkage", "section": str, "size": int,
-        "readonly": bool, "owner": "str?", "init_hash": "hash"}
-ENUMS = {"linkage": {"global", "weak", "local"},
-         "visibility": {"default", "hidden", "protected", "internal"}}
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ks_sidecar  # noqa: E402
+
+HASH = re.compile(r"^[A-Za-z0-9_-]{11}$")
+TOP = ["schema", "version", "compiler", "source", "object", "flags_hash",
+       "strings", "inlined", "function_columns", "functions", "data_columns",
+       "data"]
+# column: (kind, default or REQUIRED)
+REQUIRED = object()
+FUNC = {"name": ("sref", REQUIRED), "flags": ("fflags", REQUIRED),
+        "section": ("sref", REQUIRED), "file": ("sref", REQUIRED),
+        "line": ("uint", REQUIRED), "hash": ("hash", REQUIRED),
+        "body_hash": ("hash?", None), "refs": ("srefs", []),
+        "inlined": ("iidx", []), "clone_of": ("sref?", None),
+        "clone_kind": ("sref?", None)}
+DATA = {"name": ("sref", REQUIRED), "flags": ("dflags", REQUIRED),
+        "section": ("sref", REQUIRED), "size": ("uint", REQUIRED),
+        "init_hash": ("hash", REQUIRED), "owner": ("sref?", None)}
 
 
-def check_value(kind, v):
-    if kind in (str, int, bool, list):
-        return type(v) is kind
-    if kind == "hash":
-        return isinstance(v, str) and bool(HEX.match(v))
-    if kind == "hash?":
-        return v is None or check_value("hash", v)
-    if kind == "str?":
-        return v is None or isinstance(v, str)
-    if kind in ENUMS:
-        return v in ENUMS[kind]
-    if kind == "strs":
-        return (isinstance(v, list) and all(isinstance(s, str) for s in v)
-                and v == sorted(set(v)))
-    if kind == "inlined":
-        return (isinstance(v, list) and all(
-            isinstance(e, dict) and set(e) == {"name", "body_hash"}
-            and isinstance(e["name"], str) and check_value("hash?", e["body_hash"])
-            for e in v) and [e["name"] for e in v] == sorted(e["name"] for e in v))
-    raise ValueError(kind)
+class Doc:
+    def __init__(self, doc):
+        self.doc = doc
+        self.uses = {}          # string -> uses, counted over every sref
 
+    def sref(self, v, nullable=False):
+        if v is None:
+            return nullable
+        if isinstance(v, str):
+            self.uses.setdefault(v, [0, 0])[0] += 1     # [in place, by index]
+            return True
+        if type(v) is int and 0 <= v < len(self.doc["strings"]):
+            self.uses.setdefault(self.doc["strings"][v], [0, 0])[1] += 1
+            return True
+        return False
 
-def check_obj(obj, spec, what):
-    if not isinstance(obj, dict):
-        return ["%s is not an object" % what]
-    errs = ["%s: missing key '%s'" % (what, k) for k in spec if k not in obj]
-    errs += ["%s: unknown key '%s'" % (what, k) for k in obj if k not in spec]
-    errs += ["%s: bad value for '%s': %r" % (what, k, obj[k])
-             for k in spec if k in obj and not check_value(spec[k], obj[k])]
-    return errs
+    def value(self, kind, v):
+        if kind == "sref":
+            return self.sref(v)
+        if kind == "sref?":
+            return self.sref(v, True)
+        if kind == "uint":
+            return type(v) is int and v >= 0
+        if kind == "fflags":
+            return type(v) is int and 0 <= v < 256 and v & 3 != 3
+        if kind == "dflags":
+            return type(v) is int and 0 <= v < 8 and v & 3 != 3
+        if kind == "hash":
+            return isinstance(v, str) and bool(HASH.match(v))
+        if kind == "hash?":
+            return v is None or self.value("hash", v)
+        if kind == "srefs":
+            return isinstance(v, list) and all(self.sref(s) for s in v)
+        if kind == "iidx":
+            n = len(self.doc["inlined"])
+            return (isinstance(v, list) and all(type(i) is int and 0 <= i < n for i in v)
+                    and v == sorted(set(v)))
+        raise ValueError(kind)
+
+    def rows(self, key, spec):
+        errs = []
+        columns = self.doc["function_columns" if key == "functions" else "data_columns"]
+        if columns != list(spec):
+            return ["'%s' is %r" % ("function_columns" if key == "functions"
+                                    else "data_columns", columns)]
+        required = sum(1 for k in spec if spec[k][1] is REQUIRED)
+        for i, row in enumerate(self.doc[key]):
+            what = "%s[%d]" % (key, i)
+            if not isinstance(row, list) or not required <= len(row) <= len(spec):
+                errs.append("%s: not a row of %d to %d columns" % (what, required, len(spec)))
+                continue
+            for name, v in zip(spec, row):
+                if not self.value(spec[name][0], v):
+                    errs.append("%s: bad value for '%s': %r" % (what, name, v))
+            if len(row) > required and row[-1] == spec[list(spec)[len(row) - 1]][1]:
+                errs.append("%s: trailing default not left off" % what)
+        return errs
 
 
 def check(doc):
-    errs = check_obj(doc, TOP, "top level")
+    if not isinstance(doc, dict):
+        return ["top level is not an object"]
+    errs = ["top level: missing key '%s'" % k for k in TOP if k not in doc]
+    errs += ["top level: unknown key '%s'" % k for k in doc if k not in TOP]
     if errs:
         return errs
-    if doc["schema"] != "ksplice-sidecar" or doc["version"] != 1:
-        return ["not a version-1 ksplice sidecar"]
-    for f in doc["functions"]:
-        errs += check_obj(f, FUNC, "function '%s'" % f.get("name"))
-    for d in doc["data"]:
-        errs += check_obj(d, DATA, "data '%s'" % d.get("name"))
+    if doc["schema"] != "ksplice-sidecar" or doc["version"] != 2:
+        return ["not a version-2 ksplice sidecar"]
+    for k in ("compiler", "source", "object"):
+        if not isinstance(doc[k], str):
+            errs.append("'%s' is not a string" % k)
+    if not (isinstance(doc["flags_hash"], str) and HASH.match(doc["flags_hash"])):
+        errs.append("bad flags_hash %r" % doc["flags_hash"])
+    strings = doc["strings"]
+    if not (isinstance(strings, list) and all(isinstance(s, str) for s in strings)
+            and strings == sorted(set(strings), key=lambda s: s.encode())):
+        return errs + ["'strings' is not a sorted list of unique strings"]
+    d = Doc(doc)
+    inl = doc["inlined"]
+    if not isinstance(inl, list):
+        return errs + ["'inlined' is not a list"]
+    for i, e in enumerate(inl):
+        if not (isinstance(e, list) and len(e) == 2 and d.sref(e[0])
+                and d.value("hash?", e[1])):
+            errs.append("inlined[%d]: bad entry %r" % (i, e))
     if errs:
         return errs
-    fnames = [f["name"] for f in doc["functions"]]
-    dnames = [d["name"] for d in doc["data"]]
-    if fnames != sorted(set(fnames)):
+    errs += d.rows("functions", FUNC) + d.rows("data", DATA)
+    if errs:
+        return errs
+    for s, (in_place, by_index) in d.uses.items():
+        if by_index and in_place:
+            errs.append("string %r written both in place and by index" % s)
+        elif by_index + in_place > 1 and not by_index:
+            errs.append("string %r used %d times but not in 'strings'" % (s, in_place))
+        elif by_index == 1:
+            errs.append("string %r in 'strings' but used once" % s)
+    unused = set(strings) - set(d.uses)
+    if unused:
+        errs.append("unused strings: %s" % ", ".join(sorted(unused)[:5]))
+    u = ks_sidecar.decode(doc)
+    pairs = [(ks_sidecar._string(strings, x[0]).encode(), x[1] is not None, x[1] or "")
+             for x in inl]
+    if pairs != sorted(set(pairs)):
+        errs.append("'inlined' not sorted by name and body_hash, or not unique")
+    fnames = [f["name"] for f in u["functions"]]
+    dnames = [x["name"] for x in u["data"]]
+    if [n.encode() for n in fnames] != sorted(set(n.encode() for n in fnames)):
         errs.append("functions not sorted by unique name")
-    if dnames != sorted(set(dnames)):
+    if [n.encode() for n in dnames] != sorted(set(n.encode() for n in dnames)):
         errs.append("data not sorted by unique name")
-    owned = {}
-    for d in doc["data"]:
-        if d["owner"] is not None:
-            owned.setdefault(d["owner"], []).append(d["name"])
-    for f in doc["functions"]:
+    for f in u["functions"]:
+        if [r.encode() for r in f["refs"]] != sorted(set(r.encode() for r in f["refs"])):
+            errs.append("function '%s': refs not sorted or not unique" % f["name"])
         if f["clone_kind"] is None and f["clone_of"] is not None:
             errs.append("function '%s': clone_of without clone_kind" % f["name"])
         if f["clone_kind"] == "cold" and f["clone_of"] not in fnames:
             errs.append("function '%s': parent '%s' missing" % (f["name"], f["clone_of"]))
-        if f["static_locals"] != sorted(owned.get(f["name"], [])) and f["clone_kind"] is None:
-            errs.append("function '%s': static_locals do not match data owners" % f["name"])
+        if f["clone_kind"] == "cold" and f["static_locals"]:
+            errs.append("function '%s': a .cold part owns static locals" % f["name"])
         if f["init"] != f["section"].startswith(".init.text"):
             errs.append("function '%s': init flag and section disagree" % f["name"])
     return errs

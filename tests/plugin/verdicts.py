@@ -4,8 +4,12 @@ by normalised name, print "name: equal", "name: changed" (KEY differs),
 "name: only-pre" or "name: only-post", sorted by name. Functions whose
 normalised names collide (two .constprop clones) compare as a multiset."""
 import json
+import os
 import re
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import ks_sidecar  # noqa: E402
 
 
 def normalise(name):
@@ -21,7 +25,7 @@ def normalise(name):
 
 def load(path, key):
     out = {}
-    for f in json.load(open(path))["functions"]:
+    for f in ks_sidecar.load(path)["functions"]:
         out.setdefault(normalise(f["name"]), []).append(json.dumps(f[key]))
     return {name: sorted(values) for name, values in out.items()}
 
