@@ -80,6 +80,10 @@ static int link_target(struct create *c, const struct target *t)
 	ret |= args_own(&a, xstrfmt("%zu", c->nr_targets));
 	ret |= args_add(&a, "--symvers");
 	ret |= args_own(&a, xstrfmt("%s/Module.symvers", c->tree));
+	if (c->livepatch) {
+		ret |= args_add(&a, "--klp");
+		ret |= args_own(&a, xstrfmt("%s/System.map", c->tree));
+	}
 	for (size_t i = 0; i < t->nr_objs && !ret; i++) {
 		const struct cobj *o = &t->objs[i];
 
@@ -166,6 +170,23 @@ static int prepare_kbuild_dir(struct create *c, const char *dir)
 }
 
 /*
+ * Livepatch relocations (linker/klp.c) survive the module's links only as
+ * references to ".klp.sym.vmlinux.*"; turn them into what the loader reads.
+ */
+static int klp_finish(struct create *c, const struct target *t)
+{
+	char *tool = xstrfmt("%s/linker/ksplice-link", c->top);
+	char *ko = xstrfmt("%s/mod/%s.ko", c->work, t->module);
+	const char *argv[] = { tool, "--klp-finish", ko, NULL };
+	int ret = tool && ko && c->livepatch ?
+		  run_step(c, "writing the livepatch relocations", NULL, argv) : 0;
+
+	free(tool);
+	free(ko);
+	return ret;
+}
+
+/*
  * With the kit: per target, the stub compiled earlier, then Kbuild's two
  * links; the core is the kit's.
  */
@@ -187,6 +208,8 @@ static int link_from_kit(struct create *c)
 			ret = run_step_sh(c, "linking the update module", c->tree, o);
 		if (!ret)
 			ret = run_step_sh(c, "linking the update module", c->tree, ko);
+		if (!ret)
+			ret = klp_finish(c, t);
 		free(list);
 		free(objs);
 		free(o);
@@ -203,7 +226,10 @@ int build_modules(struct create *c)
 {
 	char *dir = xstrfmt("%s/mod", c->work);
 	char *m = xstrfmt("M=%s", dir ? dir : ""), *cc = xstrfmt("CC=%s", c->cc);
-	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc, "modules", NULL };
+	/* modpost would refuse the .klp.sym references (ksplice-link has
+	 * checked every other symbol against Module.symvers). */
+	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc, "modules",
+			       c->livepatch ? "KBUILD_MODPOST_WARN=1" : NULL, NULL };
 	struct overlay ov;
 	int ret = -1;
 
@@ -219,6 +245,8 @@ int build_modules(struct create *c)
 	ret = run_step(c, "the module build", NULL, argv);
 	if (unmount_tree(c, &ov))
 		ret = -1;
+	for (size_t i = 0; i < c->nr_targets && !ret; i++)
+		ret = klp_finish(c, &c->targets[i]);
 out:
 	free(dir);
 	free(m);

@@ -60,6 +60,7 @@ struct create {
 	size_t nr_targets, alloc_targets;
 	char *output;			/* the tarball written */
 	char *kit;			/* the module kit (create-kit.c), or NULL */
+	bool livepatch;			/* CONFIG_LIVEPATCH=y: livepatch relocations */
 	struct view post_view;		/* the tree with the patch applied */
 
 	size_t stage;			/* index of the stage running */

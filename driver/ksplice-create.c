@@ -140,6 +140,23 @@ static int check_compiler(struct create *c)
 	return err ? -1 : ret;
 }
 
+/*
+ * With CONFIG_LIVEPATCH the module loader resolves livepatch relocations,
+ * which updates need for loader tables that name unexported symbols.
+ * Without it, it ignores them silently: ksplice-link must then refuse.
+ */
+static int check_livepatch(struct create *c)
+{
+	bool err;
+	char *v = kbuild_config(c->tree, "CONFIG_LIVEPATCH", &err);
+
+	c->livepatch = v && !strcmp(v, "y");
+	free(v);
+	if (!err && c->livepatch && !exists(c->tree, "System.map"))
+		return error("tree '%s' has no System.map; build vmlinux there first", c->tree);
+	return err ? -1 : 0;
+}
+
 static int check_tree(struct create *c)
 {
 	const char *plugin;
@@ -173,7 +190,9 @@ static int check_tree(struct create *c)
 		return -1;
 	}
 	free(so);
-	return check_compiler(c);
+	if (check_compiler(c))
+		return -1;
+	return check_livepatch(c);
 }
 
 static int add_file(struct create *c, const char *path)

@@ -87,15 +87,19 @@ struct ksplice_symbol {
  * pre code, @type says what kind of site (KSPLICE_R_SITE_*), @addend is
  * its length in bytes, and @symbol is the pre section's own symbol. The
  * linker emits one for each .altinstructions entry whose original
- * instructions lie in pre code; the running kernel's own table cannot be
- * used, as vmlinux frees .altinstructions after boot.
+ * instructions lie in pre code (the running kernel's own table cannot be
+ * used, as vmlinux frees .altinstructions after boot), and one for each
+ * .static_call_sites entry there (static_call_init() turned the call into
+ * a call to the current target, a jmp, or a nop).
  *
  * Sites that the module loader itself rewrites at load time (alternatives
  * and their replacements, jump-table entries, static-call, retpoline and
  * return-thunk sites) need their targets before the core runs, so the
- * linker leaves relocations there to the loader, against exported symbols;
- * a reference from such a site to an unexported symbol is refused at build
- * time, naming the section and the symbol.
+ * linker leaves relocations there to the loader, against exported symbols,
+ * or, on a CONFIG_LIVEPATCH kernel, as livepatch relocations against
+ * unique vmlinux symbols (docs/linker.md); any other reference from such a
+ * site to an unexported symbol is refused at build time, naming the
+ * section and the symbol.
  */
 struct ksplice_reloc {
 	void *where;
@@ -110,6 +114,7 @@ struct ksplice_reloc {
 #define KSPLICE_R_ABS32		3	/* S + A, 4 bytes, zero-extended (R_X86_64_32) */
 #define KSPLICE_R_ABS32S	4	/* S + A, 4 bytes, sign-extended (R_X86_64_32S) */
 #define KSPLICE_R_SITE_ALT	16	/* SITE: an alternatives site, @addend bytes */
+#define KSPLICE_R_SITE_CALL	17	/* SITE: a static call site (call, jmp or nop), @addend bytes */
 
 #define KSPLICE_RELOC_NEW	0x1
 #define KSPLICE_RELOC_PRE	0x2

@@ -17,9 +17,9 @@
  *   cover the same bytes, as apply_returns()/apply_retpolines() rewrite them;
  * - jump-label sites (listed in the owner's jump table): a nop or jmp of
  *   the same length on both sides;
- * - alternatives sites (SITE entries from the linker): whatever the
- *   running bytes are, as long as both sides' instructions cover the site
- *   exactly (relocations inside it are not used);
+ * - alternatives and static call sites (SITE entries from the linker):
+ *   whatever the running bytes are, as long as both sides' instructions
+ *   cover the site exactly (relocations inside it are not used);
  * - relative branches encoded with another displacement size: the same
  *   kind (and condition) on both sides, with targets that correspond
  *   (checked once the whole function has been walked).
@@ -149,7 +149,7 @@ static bool is_jump_label_site(struct match *m, unsigned long addr)
 	return false;
 }
 
-/* The length of the SITE (alternatives site) starting at @off, 0 if none. */
+/* The length of the SITE (alternatives or static call) starting at @off, 0 if none. */
 static u32 site_len(struct match *m, u32 off)
 {
 	u32 i;
@@ -158,6 +158,17 @@ static u32 site_len(struct match *m, u32 off)
 		if ((const u8 *)m->sites[i]->where - m->code == off)
 			return m->sites[i]->addend;
 	return 0;
+}
+
+static const char *site_kind(struct match *m, u32 off)
+{
+	u32 i;
+
+	for (i = 0; i < m->nr_sites; i++)
+		if ((const u8 *)m->sites[i]->where - m->code == off)
+			return m->sites[i]->type == KSPLICE_R_SITE_CALL ? "static call" :
+			       "alternatives";
+	return "?";
 }
 
 /* The PRE relocations inside [off, off + len) of the pre code. */
@@ -285,9 +296,11 @@ static bool match_insn(struct match *m, u32 *pre_off, u32 *run_off)
 		if (alt_len > m->size - *pre_off ||
 		    !covers((unsigned long)pcode, alt_len, m->size - *pre_off) ||
 		    !covers(raddr, alt_len, alt_len + MAX_INSN_SIZE))
-			return fail(m, *pre_off, "alternatives site does not line up");
-		ksplice_log(m->p->update, "%s+0x%x: alternatives site of %u bytes, running %*ph",
-			    m->name, *pre_off, alt_len, alt_len, (u8 *)raddr);
+			return fail(m, *pre_off, "%s site does not line up",
+				    site_kind(m, *pre_off));
+		ksplice_log(m->p->update, "%s+0x%x: %s site of %u bytes, running %*ph",
+			    m->name, *pre_off, site_kind(m, *pre_off), alt_len, alt_len,
+			    (u8 *)raddr);
 		*pre_off += alt_len;
 		*run_off += alt_len;
 		return true;

@@ -430,6 +430,47 @@ static int add_kreloc(struct link_ctx *ctx, struct section *sec, unsigned long o
 }
 
 /*
+ * A loader reference to a symbol the module loader cannot resolve (not
+ * exported): with --klp, a livepatch relocation, which the loader of a
+ * CONFIG_LIVEPATCH kernel applies before it reads the tables, against
+ * ".klp.sym.vmlinux.NAME,0" (klp.c finishes the module). Position 0 asks
+ * for the only symbol of that name, so the name must be unique in vmlinux,
+ * and the symbol must be vmlinux's: the loader applies only vmlinux's
+ * livepatch relocations at load time.
+ */
+static int klp_reloc(struct link_ctx *ctx, struct unit *u, struct reloc *r,
+		     struct section *osec, unsigned long where, const char *loader,
+		     struct target *t)
+{
+	const char *in = offstr(r->sec, r->offset);
+	struct symbol *sym;
+	char name[600];
+	unsigned int n;
+
+	if (!ctx->klp_map) {
+		ERROR("%s: %s: %s refers to '%s', which is not exported; the module loader must resolve it there (a kernel with CONFIG_LIVEPATCH could, through a livepatch relocation)",
+		      u->name, in, loader, t->name);
+		return -1;
+	}
+	if (strcmp(ctx->target, "vmlinux") && (t->flags & KSPLICE_SYM_LOCAL)) {
+		ERROR("%s: %s: %s refers to '%s' of module '%s', which is not exported; the module loader cannot resolve it there",
+		      u->name, in, loader, t->name, ctx->target);
+		return -1;
+	}
+	n = vmlinux_count(ctx, t->name);
+	if (n != 1) {
+		ERROR("%s: %s: %s refers to '%s', which is not exported and %s; the module loader cannot resolve it there",
+		      u->name, in, loader, t->name,
+		      n ? "names several symbols of vmlinux" : "not a symbol of vmlinux");
+		return -1;
+	}
+	snprintf(name, sizeof(name), ".klp.sym.vmlinux.%s,0", t->name);
+	sym = out_undef_symbol(ctx, name);
+	dbg("%s: %s: livepatch relocation to '%s'", u->name, in, t->name);
+	return sym && elf_create_reloc(osec, where, r->type, sym, t->addend) ? 0 : -1;
+}
+
+/*
  * @loader names the special section that makes this a loader reference
  * (the entry's own section, or the site table listing the code), or NULL.
  */
@@ -456,11 +497,8 @@ static int convert_one(struct link_ctx *ctx, struct unit *u, struct reloc *r,
 
 		if (!(t.flags & KSPLICE_SYM_LOCAL) && !is_exported(ctx, t.name))
 			t.name = static_call_tramp(ctx, t.name, t.anon, sizeof(t.anon));
-		if ((t.flags & KSPLICE_SYM_LOCAL) || !is_exported(ctx, t.name)) {
-			ERROR("%s: %s: %s refers to '%s', which is not exported; the module loader must resolve it there",
-			      u->name, offstr(r->sec, r->offset), loader, t.name);
-			return -1;
-		}
+		if ((t.flags & KSPLICE_SYM_LOCAL) || !is_exported(ctx, t.name))
+			return klp_reloc(ctx, u, r, osec, where, loader, &t);
 		sym = out_undef_symbol(ctx, t.name);
 		return sym && elf_create_reloc(osec, where, r->type, sym, t.addend) ? 0 : -1;
 	}

@@ -120,7 +120,8 @@ static void dump_relocs(struct dump *d, const struct ksplice_reloc *relocs,
 
 		if (r->flags == KSPLICE_RELOC_SITE) {
 			printf("  SITE %s %s %lld bytes\n", w ? where(d, w, woff) : "(null)",
-			       r->type == KSPLICE_R_SITE_ALT ? "alternative" : "???",
+			       r->type == KSPLICE_R_SITE_ALT ? "alternative" :
+			       r->type == KSPLICE_R_SITE_CALL ? "static-call" : "???",
 			       (long long)r->addend);
 			continue;
 		}

@@ -338,16 +338,23 @@ static bool has_fentry(struct elf *elf, struct symbol *func)
  * boot, so the update says where they are: one SITE entry each, with the
  * site's length, for run-pre matching to accept whatever runs there.
  */
-static int add_alt_sites(struct link_ctx *ctx, struct unit *u, struct symbol *func,
-			 unsigned long ooff, uint32_t sym)
+/*
+ * SITE entries (kmodsrc/ksplice-abi.h) for the sites of the old code that
+ * the running kernel rewrote at boot: each entry of table @name in the pre
+ * object whose site lies in @func, with its length (from the entry's
+ * @len_field, or @len).
+ */
+static int add_sites(struct link_ctx *ctx, struct unit *u, struct symbol *func,
+		     unsigned long ooff, uint32_t sym, const char *name,
+		     int len_field, unsigned int len, uint16_t type)
 {
-	const struct special_section *ss = find_special_section(".altinstructions");
-	struct section *alt = find_section_by_name(u->pre, ".altinstructions");
+	const struct special_section *ss = find_special_section(name);
+	struct section *tab = find_section_by_name(u->pre, name);
 	struct reloc *r;
 
-	if (!alt || !ss)
+	if (!tab || !ss)
 		return 0;
-	sec_for_each_reloc(alt, r) {
+	sec_for_each_reloc(tab, r) {
 		unsigned long site;
 
 		if (r->offset % ss->entsize != ss->key || !r->sym->sec ||
@@ -361,12 +368,28 @@ static int add_alt_sites(struct link_ctx *ctx, struct unit *u, struct symbol *fu
 			return -1;
 		ctx->krelocs[ctx->nr_krelocs++] = (struct kreloc){
 			.sec = ctx->pre_code, .offset = ooff + site - func->offset,
-			.addend = alt->data[r->offset - ss->key + ss->site_len_field],
-			.symbol = sym, .type = KSPLICE_R_SITE_ALT,
-			.flags = KSPLICE_RELOC_SITE,
+			.addend = len_field >= 0 ? tab->data[r->offset - ss->key + len_field] : len,
+			.symbol = sym, .type = type, .flags = KSPLICE_RELOC_SITE,
 		};
 	}
 	return 0;
+}
+
+/*
+ * Alternatives (apply_alternatives() may have put a replacement there) and
+ * static calls (static_call_init() made each site a call to the current
+ * target, a jmp, or a nop, for a NULL target such as a tracepoint's
+ * without probes).
+ */
+static int add_boot_sites(struct link_ctx *ctx, struct unit *u, struct symbol *func,
+			  unsigned long ooff, uint32_t sym)
+{
+	const struct special_section *alt = find_special_section(".altinstructions");
+
+	return add_sites(ctx, u, func, ooff, sym, ".altinstructions", alt->site_len_field, 0,
+			 KSPLICE_R_SITE_ALT) ||
+	       add_sites(ctx, u, func, ooff, sym, ".static_call_sites", -1, 5,
+			 KSPLICE_R_SITE_CALL) ? -1 : 0;
 }
 
 static int add_pre(struct link_ctx *ctx, struct unit *u, struct symbol *func,
@@ -379,7 +402,7 @@ static int add_pre(struct link_ctx *ctx, struct unit *u, struct symbol *func,
 	struct symbol *post = find_function(u->post, func->name);
 
 	if (sym < 0 || off < 0 || convert_pre_relocs(ctx, u, func, off) ||
-	    add_alt_sites(ctx, u, func, off, sym) ||
+	    add_boot_sites(ctx, u, func, off, sym) ||
 	    grow_array((void **)&ctx->kpres, &ctx->alloc_kpres, ctx->nr_kpres + 1,
 		       sizeof(struct kpre)))
 		return -1;
@@ -449,7 +472,7 @@ static int link_unit(struct link_ctx *ctx, struct unit *u)
 
 int ksplice_link(struct link_ctx *ctx)
 {
-	if (read_exports(ctx))
+	if (read_exports(ctx) || read_system_map(ctx))
 		return -1;
 	if (!(ctx->out = elf_create(ctx->output)))
 		return -1;

@@ -39,6 +39,13 @@ struct export {
 	char *name;
 };
 
+/* A vmlinux symbol name, with how many symbols of vmlinux have it. */
+struct vsym {
+	struct hnode node;
+	char *name;
+	unsigned int count;
+};
+
 /* An entry of the ksplice symbol table under construction. */
 struct ksym {
 	char *name;
@@ -70,12 +77,14 @@ struct kpatch {
 struct link_ctx {
 	/* Options. */
 	const char *output, *id, *target, *release, *description, *symvers;
+	const char *klp_map;		/* --klp: System.map of a CONFIG_LIVEPATCH kernel */
 	unsigned int nr_targets;
 	struct unit *units;
 	unsigned int nr_units;
 
 	struct elf *out;
 	struct htable exports;		/* struct export, by name */
+	struct htable vsyms;		/* struct vsym, by name (--klp) */
 	struct section *pre_code;	/* .ksplice.pre_code */
 
 	struct ksym **ksyms;
@@ -112,6 +121,11 @@ int add_site(struct unit *u, struct section *isec, unsigned long off,
 	     unsigned int len, const char *table);
 int add_piece(struct unit *u, struct section *isec, unsigned long ioff,
 	      struct section *osec, unsigned long ooff);
+
+/* klp.c */
+int read_system_map(struct link_ctx *ctx);
+unsigned int vmlinux_count(struct link_ctx *ctx, const char *name);
+int klp_finish(const char *path);
 
 /* tables.c */
 int write_tables(struct link_ctx *ctx);

@@ -8,6 +8,7 @@
  *                (--object NAME --pre PRE.o --post POST.o
  *                 [--changed F,..] [--new F,..] [--new-data D,..])...
  *   ksplice-link --dump UPDATE.o
+ *   ksplice-link --klp-finish UPDATE.ko
  *
  * Exit status: 0 success, 1 error.
  */
@@ -21,7 +22,7 @@
 enum {
 	OPT_OBJECT = 256, OPT_PRE, OPT_POST, OPT_CHANGED, OPT_NEW, OPT_NEW_DATA,
 	OPT_ID, OPT_TARGET, OPT_RELEASE, OPT_DESCRIPTION, OPT_NR_TARGETS,
-	OPT_SYMVERS, OPT_DUMP,
+	OPT_SYMVERS, OPT_DUMP, OPT_KLP, OPT_KLP_FINISH,
 };
 
 static const struct {
@@ -36,6 +37,8 @@ static const struct {
 	{ { "nr-targets", 1, NULL, OPT_NR_TARGETS }, "N", "modules in the update (1)" },
 	{ { "symvers", 1, NULL, OPT_SYMVERS }, "FILE",
 	  "Module.symvers: what the loader may resolve (default: any global)" },
+	{ { "klp", 1, NULL, OPT_KLP }, "MAP",
+	  "System.map of a CONFIG_LIVEPATCH kernel: loader references to unexported vmlinux symbols become livepatch relocations" },
 	{ { "object", 1, NULL, OPT_OBJECT }, "NAME",
 	  "start a changed object, named relative to the tree" },
 	{ { "pre", 1, NULL, OPT_PRE }, "FILE", "its build from the original source" },
@@ -44,6 +47,8 @@ static const struct {
 	{ { "new", 1, NULL, OPT_NEW }, "F,..", "new functions" },
 	{ { "new-data", 1, NULL, OPT_NEW_DATA }, "D,..", "new data objects" },
 	{ { "dump", 1, NULL, OPT_DUMP }, "FILE", "print the tables of an update object" },
+	{ { "klp-finish", 1, NULL, OPT_KLP_FINISH }, "MODULE",
+	  "turn a linked update module's .klp.sym references into livepatch relocations" },
 	{ { "verbose", 0, NULL, 'v' }, NULL, "say what is copied and kept" },
 	{ { "help", 0, NULL, 'h' }, NULL, "this text" },
 };
@@ -55,7 +60,8 @@ static void usage(FILE *f)
 	fprintf(f, "usage: ksplice-link -o OUT.o --id ID --target T --kernel-release R [OPTIONS]\n"
 		   "                    (--object NAME --pre PRE.o --post POST.o [--changed F,..]\n"
 		   "                     [--new F,..] [--new-data D,..])...\n"
-		   "       ksplice-link --dump UPDATE.o\n\n");
+		   "       ksplice-link --dump UPDATE.o\n"
+		   "       ksplice-link --klp-finish UPDATE.ko\n\n");
 	for (unsigned int i = 0; i < NR_OPTIONS; i++) {
 		char buf[64];
 
@@ -136,7 +142,7 @@ int main(int argc, char **argv)
 {
 	struct option longopts[NR_OPTIONS + 1] = { 0 };
 	struct link_ctx ctx = { .nr_targets = 1, .description = "" };
-	const char *dump = NULL;
+	const char *dump = NULL, *finish = NULL;
 	int c;
 
 	for (unsigned int i = 0; i < NR_OPTIONS; i++)
@@ -153,6 +159,8 @@ int main(int argc, char **argv)
 		case OPT_NR_TARGETS:	ctx.nr_targets = strtoul(optarg, NULL, 0); break;
 		case OPT_SYMVERS:	ctx.symvers = optarg; break;
 		case OPT_DUMP:		dump = optarg; break;
+		case OPT_KLP:		ctx.klp_map = optarg; break;
+		case OPT_KLP_FINISH:	finish = optarg; break;
 		case OPT_OBJECT: case OPT_PRE: case OPT_POST:
 		case OPT_CHANGED: case OPT_NEW: case OPT_NEW_DATA:
 			if (parse_unit_option(&ctx, c, optarg))
@@ -169,6 +177,8 @@ int main(int argc, char **argv)
 	}
 	if (dump)
 		return dump_update(dump) ? 1 : 0;
+	if (finish)
+		return klp_finish(finish) ? 1 : 0;
 	if (check_options(&ctx) || ksplice_link(&ctx)) {
 		if (ctx.output)
 			remove(ctx.output);
