@@ -102,7 +102,7 @@ site_link() {
 expect_exit 1 site_link --changed caller 2>"$TEST_TMP/actual"
 sed -i -E 's/\+0x[0-9a-f]+:/+N:/' "$TEST_TMP/actual"
 cat >"$TEST_TMP/expect" <<'EOT'
-ksplice-link: error: lib/site.o: caller+N: .return_sites refers to 'hidden', which is not exported; the module loader must resolve it there
+ksplice-link: error: lib/site.o: caller+N: .return_sites refers to 'hidden', which is not exported; the module loader must resolve it there (a kernel with CONFIG_LIVEPATCH could, through a livepatch relocation)
 EOT
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
 
