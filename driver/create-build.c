@@ -28,28 +28,42 @@
 #include "create.h"
 #include "overlay.h"
 
-/* mkdir -p for the directory part of path */
-static int make_parents(const char *path)
+/* mkdir -p */
+int mkdir_p(const char *dir)
 {
-	char *p = xstrdup(path), *s;
+	char *p = xstrdup(dir);
+	int ret = 0;
 
 	if (!p)
 		return -1;
-	for (s = strchr(p + 1, '/'); s; s = strchr(s + 1, '/')) {
-		*s = '\0';
+	for (char *s = strchr(p + 1, '/'); ; s = strchr(s + 1, '/')) {
+		if (s)
+			*s = '\0';
 		if (mkdir(p, 0755) && errno != EEXIST) {
-			error_errno("cannot create '%s'", p);
-			free(p);
-			return -1;
+			ret = error_errno("cannot create '%s'", p);
+			break;
 		}
+		if (!s)
+			break;
 		*s = '/';
 	}
 	free(p);
-	return 0;
+	return ret;
+}
+
+/* mkdir -p for the directory part of path */
+static int make_parents(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir = slash && slash != path ? strndup(path, slash - path) : NULL;
+	int ret = dir ? mkdir_p(dir) : 0;
+
+	free(dir);
+	return ret;
 }
 
 /* Copy a file, keeping its modification time. */
-static int copy_file(const char *from, const char *to)
+int copy_file(const char *from, const char *to)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct stat st;

@@ -47,7 +47,8 @@
 
 #define KIT_NAME "ksplice_kit_template"
 
-static const char *const kit_files[] = { "mod.o.cmd", "o.cmd", "ko.cmd" };
+/* The template's Kbuild commands the kit keeps, as <what>.cmd. */
+static const char *const kit_cmds[] = { "mod.o", "o", "ko" };
 
 /* FNV-1a, 64 bits: a cache key, not a security boundary. */
 static void hash_bytes(uint64_t *h, const void *data, size_t len)
@@ -165,28 +166,6 @@ static char *cache_root(void)
 	return NULL;
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path);
-	int ret = 0;
-
-	if (!p)
-		return -1;
-	for (char *s = strchr(p + 1, '/'); ; s = strchr(s + 1, '/')) {
-		if (s)
-			*s = '\0';
-		if (mkdir(p, 0755) && errno != EEXIST) {
-			ret = error_errno("cannot create '%s'", p);
-			break;
-		}
-		if (!s)
-			break;
-		*s = '/';
-	}
-	free(p);
-	return ret;
-}
-
 /* Replace every occurrence of from in s by to; s is freed. */
 static char *replace_all(char *s, const char *from, const char *to)
 {
@@ -211,20 +190,6 @@ oom:
 	return NULL;
 }
 
-static int write_text(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	int ret = 0;
-
-	if (!f)
-		return error_errno("cannot write '%s'", path);
-	if (fputs(text, f) == EOF)
-		ret = -1;
-	if (fclose(f) || ret)
-		return error_errno("cannot write '%s'", path);
-	return 0;
-}
-
 /*
  * The template's Kbuild command for what (mod.o, o, ko), generalised:
  * the build directory becomes @DIR@, the template's name @NAME@.
@@ -238,7 +203,7 @@ static int save_command(const char *dir, const char *what)
 
 	cmd = replace_all(replace_all(cmd, dir, "@DIR@"), KIT_NAME, "@NAME@");
 	if (cmd && out)
-		ret = write_text(out, cmd);
+		ret = put_text(out, cmd);
 	free(obj);
 	free(cmd);
 	free(out);
@@ -253,75 +218,36 @@ static int save_command(const char *dir, const char *what)
 static int check_stub(struct create *c, const char *dir)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *path = xstrfmt("%s/" KIT_NAME ".mod.c", dir);
-	int ret = path ? read_file_at(AT_FDCWD, path, "module stub", path, &sb) : -1;
+	char *path = xstrfmt("%s/" KIT_NAME ".mod.c", dir), *to = xstrfmt("%s/kit.mod.c", dir);
+	int ret = path && to ? read_file_at(AT_FDCWD, path, "module stub", path, &sb) : -1;
 
 	if (!ret && (strstr(sb.buf, KIT_NAME) || strstr(sb.buf, "__versions")))
 		ret = error("'%s' has per-module contents; ksplice-create cannot reuse it", path);
-	if (!ret) {
-		char *to = xstrfmt("%s/kit.mod.c", dir);
-
-		ret = to ? write_text(to, sb.buf) : -1;
-		free(to);
-	}
+	if (!ret)
+		ret = copy_file(path, to);
 	strbuf_release(&sb);
 	free(path);
+	free(to);
 	return ret;
 }
 
-static int write_kit_kbuild(struct create *c, const char *dir)
-{
-	char *path = xstrfmt("%s/Kbuild", dir);
-	char *text = xstrfmt("include $(src)/Kbuild.core\n"
-			     "obj-m += " KIT_NAME ".o\n"
-			     KIT_NAME "-y := kit_update.o kit_header.o\n"
-			     "LDFLAGS_" KIT_NAME ".o := -T %s/linker/ksplice.lds\n", c->top);
-	int ret = path && text ? write_text(path, text) : -1;
-
-	free(path);
-	free(text);
-	return ret;
-}
-
+/* The template: kmodsrc/update.c, and a stand-in for ksplice-link's header. */
 static int build_kit(struct create *c, const char *dir)
 {
-	char *cp = xstrfmt("set -e; cd '%s'; cp '%s'/kmodsrc/*.[ch] .; "
-			   "cp '%s/kmodsrc/Kbuild' Kbuild.core; rm -f *.mod.c; "
-			   "mv update.c kit_update.c; "
-			   "echo '#include \"ksplice-abi.h\"' >kit_header.c; "
-			   "echo 'const struct ksplice_header ksplice_update_header;' >>kit_header.c",
-			   dir, c->top, c->top);
-	char *m = xstrfmt("M=%s", dir), *cc = xstrfmt("CC=%s", c->cc);
-	char *jobs = xstrfmt("-j%s", c->jobs);
-	const char *argv[] = { "make", "-s", jobs, "-C", c->tree, m, cc, "modules", NULL };
-	struct overlay ov;
-	int ret = -1;
+	char *kbuild = xstrfmt("obj-m += " KIT_NAME ".o\n"
+			       KIT_NAME "-y := kit_update.o kit_header.o\n"
+			       "LDFLAGS_" KIT_NAME ".o := -T %s/linker/ksplice.lds\n", c->top);
+	int ret = kbuild ? kbuild_modules(c, dir,
+		"mv update.c kit_update.c; "
+		"echo '#include \"ksplice-abi.h\"' >kit_header.c; "
+		"echo 'const struct ksplice_header ksplice_update_header;' >>kit_header.c",
+		kbuild, "kitbuild", "the module kit's build") : -1;
 
-	if (!cp || !m || !cc || !jobs)
-		goto out;
-	if (run_step_sh(c, "preparing the module kit's sources", NULL, cp) ||
-	    write_kit_kbuild(c, dir))
-		goto out;
-	/* Module builds only read the tree; the overlay makes sure of it. */
-	if (mount_tree(c, &ov, c->tree, "kitbuild"))
-		goto out;
-	ret = run_step(c, "the module kit's build", NULL, argv);
-	if (unmount_tree(c, &ov))
-		ret = -1;
-	for (size_t i = 0; i < ARRAY_SIZE(kit_files) && !ret; i++) {
-		char what[16];
-
-		snprintf(what, sizeof(what), "%.*s", (int)(strlen(kit_files[i]) - 4),
-			 kit_files[i]);
-		ret = save_command(dir, what);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(kit_cmds) && !ret; i++)
+		ret = save_command(dir, kit_cmds[i]);
 	if (!ret)
 		ret = check_stub(c, dir);
-out:
-	free(cp);
-	free(m);
-	free(cc);
-	free(jobs);
+	free(kbuild);
 	return ret;
 }
 
@@ -335,8 +261,8 @@ static bool kit_complete(const char *dir)
 		if (access(path, R_OK))
 			return false;
 	}
-	for (size_t i = 0; i < ARRAY_SIZE(kit_files); i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, kit_files[i]);
+	for (size_t i = 0; i < ARRAY_SIZE(kit_cmds); i++) {
+		snprintf(path, sizeof(path), "%s/%s.cmd", dir, kit_cmds[i]);
 		if (access(path, R_OK))
 			return false;
 	}
@@ -448,13 +374,9 @@ char *kit_command(struct create *c, const char *what, const char *dir, const cha
 /* Write dir/name.mod.c for a module built from the kit. */
 int kit_stub(struct create *c, const char *dir, const char *name)
 {
-	struct strbuf sb = STRBUF_INIT;
 	char *from = xstrfmt("%s/kit.mod.c", c->kit), *to = xstrfmt("%s/%s.mod.c", dir, name);
-	int ret = from && to ? read_file_at(AT_FDCWD, from, "module stub", from, &sb) : -1;
+	int ret = from && to ? copy_file(from, to) : -1;
 
-	if (!ret)
-		ret = mkdir_p(dir) || write_text(to, sb.buf) ? -1 : 0;
-	strbuf_release(&sb);
 	free(from);
 	free(to);
 	return ret;

@@ -15,7 +15,7 @@
 #include "create.h"
 #include "overlay.h"
 
-static int put_text(const char *path, const char *text)
+int put_text(const char *path, const char *text)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	int ret = 0;
@@ -121,52 +121,74 @@ int link_targets(struct create *c)
 }
 
 /*
- * One Kbuild directory builds the core and every update module in a single
- * make run (one modpost pass, and the updates see the core's symbols):
- * the core's sources with kmodsrc/Kbuild as Kbuild.core, and per target
- * update_<target>.c (kmodsrc/update.c) and <target>-out.o_shipped
- * (ksplice-link's output), linked with linker/ksplice.lds.
+ * A Kbuild directory dir with the core's sources (kmodsrc/Kbuild as
+ * Kbuild.core) and whatever the shell command extra adds, a Kbuild file
+ * including Kbuild.core followed by kbuild, then one "make M=dir modules"
+ * against the tree, in an overlay named ovname: module builds only read
+ * the tree, and the overlay makes sure of it.
  */
-static int write_kbuild(struct create *c, const char *dir)
+int kbuild_modules(struct create *c, const char *dir, const char *extra,
+		   const char *kbuild, const char *ovname, const char *what)
 {
-	struct strbuf sb = STRBUF_INIT;
+	/* The sources only: a built checkout also holds Kbuild's *.mod.c. */
+	char *cp = xstrfmt("set -e; mkdir -p '%s'; cd '%s'; cp '%s'/kmodsrc/*.[ch] .; "
+			   "cp '%s/kmodsrc/Kbuild' Kbuild.core; rm -f *.mod.c; %s",
+			   dir, dir, c->top, c->top, extra);
 	char *path = xstrfmt("%s/Kbuild", dir);
-	int ret = path ? 0 : -1;
+	char *text = xstrfmt("include $(src)/Kbuild.core\n%s", kbuild);
+	char *m = xstrfmt("M=%s", dir), *cc = xstrfmt("CC=%s", c->cc);
+	char *jobs = xstrfmt("-j%s", c->jobs);
+	/* modpost would refuse the .klp.sym references (ksplice-link has
+	 * checked every other symbol against Module.symvers). */
+	const char *argv[] = { "make", "-s", jobs, "-C", c->tree, m, cc, "modules",
+			       c->livepatch ? "KBUILD_MODPOST_WARN=1" : NULL, NULL };
+	struct overlay ov;
+	int ret = -1;
 
-	ret |= strbuf_addstr(&sb, "include $(src)/Kbuild.core\n");
+	if (!cp || !path || !text || !m || !cc || !jobs ||
+	    run_step_sh(c, "preparing the module sources", NULL, cp) || put_text(path, text) ||
+	    mount_tree(c, &ov, c->tree, ovname))
+		goto out;
+	ret = run_step(c, what, NULL, argv);
+	if (unmount_tree(c, &ov))
+		ret = -1;
+out:
+	free(cp);
+	free(path);
+	free(text);
+	free(m);
+	free(cc);
+	free(jobs);
+	return ret;
+}
+
+/*
+ * Without the kit: the core and every update module in one Kbuild
+ * directory and one make run (one modpost pass, and the updates see the
+ * core's symbols): per target update_<target>.c (kmodsrc/update.c) and
+ * <target>-out.o_shipped (ksplice-link's output), linked with
+ * linker/ksplice.lds.
+ */
+static int build_with_kbuild(struct create *c, const char *dir)
+{
+	struct strbuf extra = STRBUF_INIT, kbuild = STRBUF_INIT;
+	int ret = strbuf_addstr(&extra, "rm -f update.c");
+
 	for (size_t i = 0; i < c->nr_targets; i++) {
 		const struct target *t = &c->targets[i];
 
-		ret |= strbuf_addf(&sb, "obj-m += %s.o\n%s-y := update_%s.o %s-out.o\n"
+		ret |= strbuf_addf(&extra, "; cp '%s/kmodsrc/update.c' 'update_%s.c'"
+				   "; cp '%s/link/%s.o' '%s-out.o_shipped'",
+				   c->top, t->name, c->work, t->name, t->name);
+		ret |= strbuf_addf(&kbuild, "obj-m += %s.o\n%s-y := update_%s.o %s-out.o\n"
 				   "LDFLAGS_%s.o := -T %s/linker/ksplice.lds\n",
 				   t->module, t->module, t->name, t->name, t->module, c->top);
 	}
 	if (!ret)
-		ret = put_text(path, sb.buf);
-	strbuf_release(&sb);
-	free(path);
+		ret = kbuild_modules(c, dir, extra.buf, kbuild.buf, "modbuild", "the module build");
+	strbuf_release(&extra);
+	strbuf_release(&kbuild);
 	return ret ? -1 : 0;
-}
-
-static int prepare_kbuild_dir(struct create *c, const char *dir)
-{
-	struct strbuf cmd = STRBUF_INIT;
-	int ret = 0;
-
-	/* The sources only: a built checkout also holds Kbuild's *.mod.c. */
-	ret |= strbuf_addf(&cmd, "set -e; mkdir -p '%s'; cd '%s'; "
-			   "cp '%s'/kmodsrc/*.[ch] .; cp '%s/kmodsrc/Kbuild' Kbuild.core; "
-			   "rm -f update.c *.mod.c",
-			   dir, dir, c->top, c->top);
-	for (size_t i = 0; i < c->nr_targets; i++)
-		ret |= strbuf_addf(&cmd, "; cp '%s/kmodsrc/update.c' 'update_%s.c'"
-				   "; cp '%s/link/%s.o' '%s-out.o_shipped'",
-				   c->top, c->targets[i].name, c->work,
-				   c->targets[i].name, c->targets[i].name);
-	if (!ret)
-		ret = run_step_sh(c, "preparing the module sources", NULL, cmd.buf);
-	strbuf_release(&cmd);
-	return ret ? -1 : write_kbuild(c, dir);
 }
 
 /*
@@ -224,33 +246,17 @@ static int link_from_kit(struct create *c)
 
 int build_modules(struct create *c)
 {
-	char *dir = xstrfmt("%s/mod", c->work);
-	char *m = xstrfmt("M=%s", dir ? dir : ""), *cc = xstrfmt("CC=%s", c->cc);
-	/* modpost would refuse the .klp.sym references (ksplice-link has
-	 * checked every other symbol against Module.symvers). */
-	const char *argv[] = { "make", "-s", "-C", c->tree, m, cc, "modules",
-			       c->livepatch ? "KBUILD_MODPOST_WARN=1" : NULL, NULL };
-	struct overlay ov;
-	int ret = -1;
+	char *dir;
+	int ret;
 
-	if (c->kit) {
-		ret = link_from_kit(c);
-		goto out;
-	}
-	if (!dir || !m || !cc || prepare_kbuild_dir(c, dir))
-		goto out;
-	/* Module builds only read the tree; the overlay makes sure of it. */
-	if (mount_tree(c, &ov, c->tree, "modbuild"))
-		goto out;
-	ret = run_step(c, "the module build", NULL, argv);
-	if (unmount_tree(c, &ov))
-		ret = -1;
+	if (c->kit)
+		return link_from_kit(c);
+	if (!(dir = xstrfmt("%s/mod", c->work)))
+		return -1;
+	ret = build_with_kbuild(c, dir);
 	for (size_t i = 0; i < c->nr_targets && !ret; i++)
 		ret = klp_finish(c, &c->targets[i]);
-out:
 	free(dir);
-	free(m);
-	free(cc);
 	return ret;
 }
 

@@ -84,6 +84,14 @@ char *kit_command(struct create *c, const char *what, const char *dir, const cha
 int kit_stub(struct create *c, const char *dir, const char *name);
 
 int build_post(struct create *c);
+
+/* Helpers shared by the stages. */
+int put_text(const char *path, const char *text);
+int mkdir_p(const char *dir);
+int copy_file(const char *from, const char *to);
+int kbuild_modules(struct create *c, const char *dir, const char *extra,
+		   const char *kbuild, const char *ovname, const char *what);
+
 int compare(struct create *c);
 int build_sections(struct create *c);
 int link_targets(struct create *c);
