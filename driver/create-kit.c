@@ -9,7 +9,7 @@
  * object into a module. The kit is those, built once per tree by Kbuild
  * for a template module and cached:
  *
- *   $KSPLICE_CACHE_DIR (default $XDG_CACHE_HOME/ksplice, ~/.cache/ksplice)
+ *   $KSPLICE_CACHE (default $XDG_CACHE_HOME/ksplice, ~/.cache/ksplice)
  *     kit/<key>/ksplice.ko          the core
  *     kit/<key>/kit_update.o        kmodsrc/update.c, compiled
  *                                   (the template also has a stand-in for
@@ -154,7 +154,7 @@ static char *kit_key(struct create *c)
 
 static char *cache_root(void)
 {
-	const char *dir = getenv("KSPLICE_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *dir = getenv("KSPLICE_CACHE"), *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
 
 	if (dir && *dir)

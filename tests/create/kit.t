@@ -7,7 +7,7 @@ test_title "ksplice-create's module kit: built once per tree, reused, and its mo
 require_kernel
 require_sidecars
 tree_state >"$TEST_TMP/before"
-export KSPLICE_CACHE_DIR=$TEST_TMP/cache
+export KSPLICE_CACHE=$TEST_TMP/cache
 P=$TOP/tests/patches/module.patch
 
 # unpack NAME: the tarball of the last run into $TEST_TMP/NAME.
@@ -21,7 +21,7 @@ create "$P" --id kit -v
 [ "$rc" = 0 ] || die "exit $rc"
 grep -q '^+   make .* M=.*/kit/[0-9a-f]*\.tmp\.[^ ]* .*modules\( KBUILD_MODPOST_WARN=1\)\?$' "$TEST_TMP/err" ||
 	die "no Kbuild build of the kit"
-kits=$(ls -d "$KSPLICE_CACHE_DIR"/kit/*/)
+kits=$(ls -d "$KSPLICE_CACHE"/kit/*/)
 [ "$(echo "$kits" | wc -l)" = 1 ] || die "not one kit: $kits"
 for f in ksplice.ko kit_update.o kit.mod.c mod.o.cmd o.cmd ko.cmd; do
 	[ -s "$kits/$f" ] || die "the kit has no '$f'"
@@ -64,8 +64,8 @@ echo "/* changed */" >>"$TEST_TMP/kmodsrc/core.h"
 mkdir -p "$TEST_TMP/top" && mv "$TEST_TMP/kmodsrc" "$TEST_TMP/linker" "$TEST_TMP/top/"
 KSPLICE_TOP=$TEST_TMP/top create "$P" --id kit2
 [ "$rc" = 0 ] || die "exit $rc"
-[ "$(ls -d "$KSPLICE_CACHE_DIR"/kit/*/ | wc -l)" = 2 ] || die "no second kit"
-! ls -d "$KSPLICE_CACHE_DIR"/kit/*.tmp.* 2>/dev/null || die "a temporary kit directory was left"
+[ "$(ls -d "$KSPLICE_CACHE"/kit/*/ | wc -l)" = 2 ] || die "no second kit"
+! ls -d "$KSPLICE_CACHE"/kit/*.tmp.* 2>/dev/null || die "a temporary kit directory was left"
 
 step "the tree is exactly as before"
 tree_unchanged
