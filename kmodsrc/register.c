@@ -137,7 +137,8 @@ static struct ksplice_update *new_update(const struct ksplice_header *h)
  * @mod: the update module itself
  *
  * Return: 0, or -EINVAL for tables this core cannot use, -EEXIST if the
- * update already has a part for the same target, -ENOMEM.
+ * update already has a part for the same target or all nr_targets parts,
+ * -ENOMEM.
  */
 int ksplice_register_update(const struct ksplice_header *hdr, struct module *mod)
 {
@@ -171,6 +172,14 @@ int ksplice_register_update(const struct ksplice_header *hdr, struct module *mod
 		for_each_part(u, q)
 			if (!strcmp(q->hdr->target, hdr->target))
 				goto err_unlock;
+		/* A part for yet another target: one too many. Were it let in
+		 * while the update is applied, reversing it would find a part
+		 * that was never prepared. */
+		if (u->nr_parts >= u->nr_targets) {
+			pr_err("module '%s': update %s already has its %u part(s), stage %s\n",
+			       mod->name, u->id, u->nr_targets, ksplice_stage_name(u->stage));
+			goto err_unlock;
+		}
 	} else {
 		u = new_update(hdr);
 		ret = -ENOMEM;
