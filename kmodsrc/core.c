@@ -50,6 +50,8 @@ static const char *const abort_names[KSPLICE_ABORT_NR] = {
 	[KSPLICE_ABORT_MISSING_PARTS] = "missing_parts",
 	[KSPLICE_ABORT_OUT_OF_ORDER] = "out_of_order",
 	[KSPLICE_ABORT_UNEXPECTED] = "unexpected",
+	[KSPLICE_ABORT_ALREADY_APPLIED] = "already_applied",
+	[KSPLICE_ABORT_NOT_APPLIED] = "not_applied",
 };
 
 const char *ksplice_stage_name(enum ksplice_stage s)
@@ -188,6 +190,34 @@ err:
 	return ret;
 }
 
+/*
+ * Refuse an apply or reverse that the update's stage does not allow, and
+ * say why. An update already in the state asked for (applied, or not
+ * applied) gets EALREADY: nothing is done, and nothing needs to be.
+ */
+static int check_stage(struct ksplice_update *u, bool reverse)
+{
+	const char *op = reverse ? "reverse" : "apply";
+
+	if (u->stage == KSPLICE_STAGE_CLEANUP) {
+		ksplice_log(u, "%s refused: the update's modules are being unloaded", op);
+		u->abort = KSPLICE_ABORT_MODULE_BUSY;
+		return -EBUSY;
+	}
+	if (!reverse && u->stage == KSPLICE_STAGE_APPLIED) {
+		ksplice_log(u, "apply refused: the update is already applied");
+		u->abort = KSPLICE_ABORT_ALREADY_APPLIED;
+		return -EALREADY;
+	}
+	if (reverse && u->stage != KSPLICE_STAGE_APPLIED) {
+		ksplice_log(u, "reverse refused: the update is not applied (stage %s)",
+			    ksplice_stage_name(u->stage));
+		u->abort = KSPLICE_ABORT_NOT_APPLIED;
+		return -EALREADY;
+	}
+	return 0;
+}
+
 int ksplice_apply(struct ksplice_update *u)
 {
 	struct ksplice_part *p, *failed = NULL;
@@ -195,10 +225,9 @@ int ksplice_apply(struct ksplice_update *u)
 
 	mutex_lock(&ksplice_mutex);
 	u->abort = KSPLICE_ABORT_OK;
-	if (u->stage != KSPLICE_STAGE_PREPARING && u->stage != KSPLICE_STAGE_REVERSED) {
-		ret = -EINVAL;
+	ret = check_stage(u, false);
+	if (ret)
 		goto out;
-	}
 	ksplice_log(u, "apply");
 	if (u->nr_parts != u->nr_targets) {
 		ksplice_log(u, "%u of %u parts registered", u->nr_parts, u->nr_targets);
@@ -243,10 +272,9 @@ int ksplice_reverse(struct ksplice_update *u)
 
 	mutex_lock(&ksplice_mutex);
 	u->abort = KSPLICE_ABORT_OK;
-	if (u->stage != KSPLICE_STAGE_APPLIED) {
-		ret = -EINVAL;
+	ret = check_stage(u, true);
+	if (ret)
 		goto out;
-	}
 	ksplice_log(u, "reverse");
 	newest = list_first_entry(&ksplice_applied, struct ksplice_update, applied);
 	if (newest != u) {

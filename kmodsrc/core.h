@@ -34,6 +34,8 @@ enum ksplice_abort {
 	KSPLICE_ABORT_MISSING_PARTS,
 	KSPLICE_ABORT_OUT_OF_ORDER,
 	KSPLICE_ABORT_UNEXPECTED,
+	KSPLICE_ABORT_ALREADY_APPLIED,	/* apply of an applied update */
+	KSPLICE_ABORT_NOT_APPLIED,	/* reverse of one that is not applied */
 	KSPLICE_ABORT_NR,
 };
 
