@@ -12,7 +12,9 @@
  * and the update must be for this kernel (uname -r). Then the core
  * (ksplice.ko, from the package unless --core names another, and only if
  * it is not loaded already) and the update modules are loaded and the
- * update applied through /sys/kernel/ksplice/<id>/stage.
+ * update applied through /sys/kernel/ksplice/<id>/stage. An update whose
+ * id is already loaded is refused before anything is loaded ("already
+ * applied; ksplice-undo ID first").
  *
  * On any failure everything this run loaded is unloaded again, so the
  * kernel is exactly as before. Exit status: 0 applied, 1 error, 2 the
@@ -371,6 +373,7 @@ static const struct {
 			    "or is ambiguous; the update does not fit this kernel" },
 	{ "target_not_loaded", "a module the update patches is not loaded; load it, then retry" },
 	{ "missing_parts", "not every module of the update was loaded" },
+	{ "already_applied", "the update is already applied; undo it with ksplice-undo first" },
 	{ "unexpected", "the kernel found something it will not patch over\n"
 			"(a kprobe or another patcher, see the kernel's debug log)" },
 };
@@ -399,9 +402,20 @@ static int apply(struct package *p)
 	size_t i;
 	int fd, ret = 0;
 
+	/* Loading it again would fail anyway (the module names are taken);
+	 * say so in plain words, and touch nothing. */
 	path = xstrfmt(KSPLICE_SYSFS "/%s", p->id);
-	if (!access(path, F_OK))
-		ret = error("update '%s' is already loaded", p->id);
+	if (!access(path, F_OK)) {
+		stage = ksplice_attr(p->id, "stage", true);
+		if (!strcmp(stage, "applied"))
+			ret = error("update '%s' is already applied; ksplice-undo %s first",
+				    p->id, p->id);
+		else
+			ret = error("update '%s' is already loaded, not applied (stage %s);\n"
+				    "ksplice-undo %s unloads it", p->id, *stage ? stage : "unknown",
+				    p->id);
+		free(stage);
+	}
 	free(path);
 	if (ret)
 		return ret;

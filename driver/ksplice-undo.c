@@ -71,6 +71,7 @@ int main(int argc, char **argv)
 {
 	char *stage, *mods, *line, *save = NULL;
 	const char *id;
+	bool applied;
 	int ret = 0;
 
 	argc = parse_options(&undo_cmd, options, argc, argv);
@@ -92,7 +93,8 @@ int main(int argc, char **argv)
 		error("no update '%s' is loaded", id);
 		return KSPLICE_EXIT_ERROR;
 	}
-	if (!strcmp(stage, "applied"))
+	applied = !strcmp(stage, "applied");
+	if (applied)
 		ret = reverse(id);
 	free(stage);
 	if (ret)
@@ -108,6 +110,6 @@ int main(int argc, char **argv)
 	}
 	free(mods);
 	if (!ret)
-		printf("update %s reversed\n", id);
+		printf("update %s %s\n", id, applied ? "reversed" : "unloaded (it was not applied)");
 	return ret ? KSPLICE_EXIT_ERROR : KSPLICE_EXIT_OK;
 }

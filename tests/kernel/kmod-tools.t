@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 . "$(dirname "$0")/../lib/test-lib.sh"
-test_title "ksplice-apply, ksplice-undo and ksplice-view drive updates in the guest; bad packages are refused and failures leave nothing loaded"
+test_title "ksplice-apply, ksplice-undo and ksplice-view drive updates in the guest; bad packages and an update already loaded are refused, and failures leave the kernel as it was"
 
 require_kernel
 . "$TOP/tests/kernel/ksplice-lib.sh"
@@ -83,12 +83,21 @@ t ./ksplice-apply nomatch.tar.gz
 mods
 t ./ksplice-load good.tar.gz
 echo "value $(cat $P/value)"
-t ./ksplice-apply good.tar.gz
+mkdir unpacked && tar -xzf good.tar.gz -C unpacked || exit 1
+for pkg in good.tar.gz unpacked/ksplice-tools; do
+	t ./ksplice-apply $pkg
+done
+echo "value $(cat $P/value) stage $(cat /sys/kernel/ksplice/tools/stage) abort_cause $(cat /sys/kernel/ksplice/tools/abort_cause)"
+mods
 t ./ksplice-view
 t ./ksplice-view --json tools
 t ./ksplice-undo tools
 echo "value $(cat $P/value)"
 mods
+insmod unpacked/ksplice-tools/modules/kst_upd.ko || exit 1
+t ./ksplice-apply unpacked/ksplice-tools
+echo "value $(cat $P/value) stage $(cat /sys/kernel/ksplice/tools/stage)"
+t ./ksplice-undo tools
 t ./ksplice-undo tools
 t ./ksplice-view
 ls /tmp
@@ -117,7 +126,11 @@ modules: kst_target
   update tools applied: kst_value returns 5
 value 5
 ./ksplice-apply good.tar.gz -> 1
-  error: update 'tools' is already loaded
+  error: update 'tools' is already applied; ksplice-undo tools first
+./ksplice-apply unpacked/ksplice-tools -> 1
+  error: update 'tools' is already applied; ksplice-undo tools first
+value 5 stage applied abort_cause ok
+modules: ksplice kst_target kst_upd 
 ./ksplice-view -> 0
   tools applied: kst_value returns 5
     kst_target kst_value
@@ -127,6 +140,12 @@ value 5
   update tools reversed
 value 83
 modules: ksplice kst_target 
+./ksplice-apply unpacked/ksplice-tools -> 1
+  error: update 'tools' is already loaded, not applied (stage preparing);
+  ksplice-undo tools unloads it
+value 83 stage preparing
+./ksplice-undo tools -> 0
+  update tools unloaded (it was not applied)
 ./ksplice-undo tools -> 1
   error: no update 'tools' is loaded
 ./ksplice-view -> 0
