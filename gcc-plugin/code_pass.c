@@ -116,7 +116,7 @@ static HOST_WIDE_INT counter_label(const char *tmpl)
 
 static void hash_template(struct ks_hash *hs, const char *tmpl, HOST_WIDE_INT label)
 {
-	char num[24];
+	char num[24], *out, *o;
 	size_t n;
 
 	if (label < 0) {
@@ -124,16 +124,20 @@ static void hash_template(struct ks_hash *hs, const char *tmpl, HOST_WIDE_INT la
 		return;
 	}
 	n = snprintf(num, sizeof(num), "%ld", (long)label);
+	o = out = XNEWVEC(char, strlen(tmpl) + 1);
 	for (const char *p = tmpl; *p; ) {
 		bool edge = p == tmpl || !ISDIGIT(p[-1]);
 
 		if (edge && !strncmp(p, num, n) && !ISDIGIT(p[n])) {
-			ks_hash_bytes(hs, "#", 1);
+			*o++ = '#';
 			p += n;
 		} else {
-			ks_hash_bytes(hs, p++, 1);
+			*o++ = *p++;
 		}
 	}
+	*o = 0;
+	ks_hash_str(hs, out);
+	free(out);
 }
 
 /* Inline asm: template, constraints and operands; not its location. */
@@ -154,7 +158,7 @@ static void hash_asm_operands(struct code_ctx *c, const_rtx x)
 		ks_hash_u64(hs, GET_MODE(ASM_OPERANDS_INPUT_CONSTRAINT_EXP(x, i)));
 		if (label >= 0 && CONST_INT_P(ASM_OPERANDS_INPUT(x, i)) &&
 		    INTVAL(ASM_OPERANDS_INPUT(x, i)) == label)
-			ks_hash_bytes(hs, "#", 1);
+			ks_hash_u64(hs, '#');
 		else
 			hash_value(c, ASM_OPERANDS_INPUT(x, i));
 	}

@@ -3,44 +3,36 @@
  * hash.c: the hasher, symbol-name normalisation, and the tree hasher that
  * the early (GIMPLE) pass and the data collector share.
  *
- * The hash is FNV-1a over tokens, each a tag followed by its operands, and
- * a final avalanche step. It is not cryptographic: it tells two builds of
- * the same function apart, nobody chooses its inputs to collide.
+ * The hash (ksplice.h) absorbs tokens, each a tag followed by its
+ * operands. It is not cryptographic: it tells two builds of the same
+ * function apart, nobody chooses its inputs to collide.
  */
 #include "ksplice.h"
 
-void ks_hash_init(struct ks_hash *hs)
-{
-	hs->h = 0xcbf29ce484222325ULL;
-}
-
+/*
+ * Bytes: the length, then eight bytes per token in host order, the last
+ * one zero-padded (the length tells "a" from "a\0").
+ */
 void ks_hash_bytes(struct ks_hash *hs, const void *p, size_t n)
 {
 	const unsigned char *b = (const unsigned char *)p;
-	uint64_t h = hs->h;
+	uint64_t w;
 
-	while (n--) {
-		h ^= *b++;
-		h *= 0x100000001b3ULL;
+	ks_hash_u64(hs, n);
+	for (; n >= 8; n -= 8, b += 8) {
+		memcpy(&w, b, 8);
+		ks_hash_u64(hs, w);
 	}
-	hs->h = h;
-}
-
-void ks_hash_u64(struct ks_hash *hs, uint64_t v)
-{
-	unsigned char b[8];
-
-	for (int i = 0; i < 8; i++)
-		b[i] = (unsigned char)(v >> (8 * i));
-	ks_hash_bytes(hs, b, sizeof(b));
+	if (n) {
+		w = 0;
+		memcpy(&w, b, n);
+		ks_hash_u64(hs, w);
+	}
 }
 
 void ks_hash_str(struct ks_hash *hs, const char *s)
 {
-	size_t n = s ? strlen(s) : 0;
-
-	ks_hash_u64(hs, n);
-	ks_hash_bytes(hs, s, n);
+	ks_hash_bytes(hs, s, s ? strlen(s) : 0);
 }
 
 uint64_t ks_hash_final(const struct ks_hash *hs)

@@ -9,14 +9,32 @@
 
 #include "gcc-common.h"
 
-/* 64-bit FNV-1a over a token stream, with a final avalanche. */
+/*
+ * The hasher: a 64-bit state that absorbs a stream of 64-bit tokens, one
+ * multiply and one xor-shift per token (a bijection of the state, so the
+ * order of tokens counts), strings and byte arrays eight bytes at a time,
+ * and a final avalanche. Tokens are absorbed inline: the passes hash
+ * millions of them per unit.
+ */
 struct ks_hash {
 	uint64_t h;
 };
 
-void ks_hash_init(struct ks_hash *hs);
+#define KS_HASH_MUL 0x9e3779b97f4a7c15ULL	/* 2^64 / golden ratio, odd */
+
+static inline void ks_hash_init(struct ks_hash *hs)
+{
+	hs->h = 0x6a09e667f3bcc908ULL;
+}
+
+static inline void ks_hash_u64(struct ks_hash *hs, uint64_t v)
+{
+	uint64_t h = (hs->h ^ v) * KS_HASH_MUL;
+
+	hs->h = h ^ (h >> 29);
+}
+
 void ks_hash_bytes(struct ks_hash *hs, const void *p, size_t n);
-void ks_hash_u64(struct ks_hash *hs, uint64_t v);
 void ks_hash_str(struct ks_hash *hs, const char *s);
 uint64_t ks_hash_final(const struct ks_hash *hs);
 #define KS_HASH_TEXT 12	/* 11 base64url characters and a NUL */

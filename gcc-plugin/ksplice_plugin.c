@@ -33,7 +33,8 @@
  */
 #include "ksplice.h"
 
-int plugin_is_GPL_compatible;
+/* The plugin's only exports: everything else is hidden (Makefile). */
+__attribute__((visibility("default"))) int plugin_is_GPL_compatible;
 
 struct ks_unit ks_unit;
 
@@ -162,6 +163,7 @@ static void register_pass(opt_pass *pass, const char *ref,
 	register_callback(info->base_name, PLUGIN_PASS_MANAGER_SETUP, NULL, &p);
 }
 
+__attribute__((visibility("default")))
 int plugin_init(struct plugin_name_args *info,
 		struct plugin_gcc_version *version)
 {
