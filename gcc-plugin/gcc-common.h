@@ -39,6 +39,7 @@
 #include "basic-block.h"
 #include "gimple-iterator.h"
 #include "diagnostic-core.h"
+#include "diagnostic.h"
 #include "toplev.h"
 #include "opts.h"
 #include "options.h"

@@ -106,7 +106,8 @@ static void finish_unit(void *gcc_data, void *user_data)
 {
 	char *object;
 
-	if (seen_error())
+	/* -Werror's errors count apart (werrorcount) from seen_error() */
+	if (seen_error() || werrorcount)
 		return;
 	object = ks_object_path();
 	if (!object)

@@ -35,8 +35,12 @@ gcc -fplugin="$PLUGIN" -Werror -c -x c /dev/null -o probe.o || die "probe failed
 gcc -fplugin="$PLUGIN" -fsyntax-only t.c || die "-fsyntax-only failed"
 echo 'int x = ;' >bad.c
 expect_exit 1 gcc -fplugin="$PLUGIN" -c bad.c -o bad.o 2>/dev/null
+# a warning that -Werror makes an error, as in the kernel's lib/test_fortify
+printf '%s\n' 'extern void bad(void) __attribute__((warning("bad")));' \
+	'void f(void) { bad(); }' >werror.c
+expect_exit 1 gcc -fplugin="$PLUGIN" -O2 -Werror -c werror.c -o werror.o 2>/dev/null
 ls -A | sort >../none.actual
-printf '%s\n' bad.c probe.o t.c t.i t.s >../none.expect
+printf '%s\n' bad.c probe.o t.c t.i t.s werror.c >../none.expect
 test_cmp ../none.expect ../none.actual
 cd .. || die "cd"
 
