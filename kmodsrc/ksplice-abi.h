@@ -115,6 +115,7 @@ struct ksplice_reloc {
 #define KSPLICE_R_ABS32S	4	/* S + A, 4 bytes, sign-extended (R_X86_64_32S) */
 #define KSPLICE_R_SITE_ALT	16	/* SITE: an alternatives site, @addend bytes */
 #define KSPLICE_R_SITE_CALL	17	/* SITE: a static call site (call, jmp or nop), @addend bytes */
+#define KSPLICE_R_SITE_PV	18	/* SITE: a paravirt site, @addend bytes */
 
 #define KSPLICE_RELOC_NEW	0x1
 #define KSPLICE_RELOC_PRE	0x2

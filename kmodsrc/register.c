@@ -39,7 +39,8 @@ static bool validate_tables(const struct ksplice_header *h, struct module *mod)
 		bool ok;
 
 		if (f == KSPLICE_RELOC_SITE)
-			ok = (t == KSPLICE_R_SITE_ALT || t == KSPLICE_R_SITE_CALL) &&
+			ok = (t == KSPLICE_R_SITE_ALT || t == KSPLICE_R_SITE_CALL ||
+			      t == KSPLICE_R_SITE_PV) &&
 			     h->relocs[i].addend > 0 &&
 			     h->relocs[i].addend < 256;
 		else

@@ -149,7 +149,7 @@ static bool is_jump_label_site(struct match *m, unsigned long addr)
 	return false;
 }
 
-/* The length of the SITE (alternatives or static call) starting at @off, 0 if none. */
+/* The length of the SITE (alternatives, paravirt or static call) starting at @off, 0 if none. */
 static u32 site_len(struct match *m, u32 off)
 {
 	u32 i;
@@ -167,6 +167,7 @@ static const char *site_kind(struct match *m, u32 off)
 	for (i = 0; i < m->nr_sites; i++)
 		if ((const u8 *)m->sites[i]->where - m->code == off)
 			return m->sites[i]->type == KSPLICE_R_SITE_CALL ? "static call" :
+			       m->sites[i]->type == KSPLICE_R_SITE_PV ? "paravirt" :
 			       "alternatives";
 	return "?";
 }

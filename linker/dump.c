@@ -121,7 +121,8 @@ static void dump_relocs(struct dump *d, const struct ksplice_reloc *relocs,
 		if (r->flags == KSPLICE_RELOC_SITE) {
 			printf("  SITE %s %s %lld bytes\n", w ? where(d, w, woff) : "(null)",
 			       r->type == KSPLICE_R_SITE_ALT ? "alternative" :
-			       r->type == KSPLICE_R_SITE_CALL ? "static-call" : "???",
+			       r->type == KSPLICE_R_SITE_CALL ? "static-call" :
+			       r->type == KSPLICE_R_SITE_PV ? "paravirt" : "???",
 			       (long long)r->addend);
 			continue;
 		}

@@ -332,13 +332,6 @@ static bool has_fentry(struct elf *elf, struct symbol *func)
 }
 
 /*
- * The alternatives sites in the old code of func (copied to ooff in
- * .ksplice.pre_code, pre section symbol sym). Boot-time patching rewrote
- * them in the running kernel, and vmlinux frees .altinstructions after
- * boot, so the update says where they are: one SITE entry each, with the
- * site's length, for run-pre matching to accept whatever runs there.
- */
-/*
  * SITE entries (kmodsrc/ksplice-abi.h) for the sites of the old code that
  * the running kernel rewrote at boot: each entry of table @name in the pre
  * object whose site lies in @func, with its length (from the entry's
@@ -376,18 +369,25 @@ static int add_sites(struct link_ctx *ctx, struct unit *u, struct symbol *func,
 }
 
 /*
- * Alternatives (apply_alternatives() may have put a replacement there) and
- * static calls (static_call_init() made each site a call to the current
- * target, a jmp, or a nop, for a NULL target such as a tracepoint's
- * without probes).
+ * Alternatives (apply_alternatives() may have put a replacement there),
+ * paravirt sites (apply_paravirt() may have replaced an indirect call
+ * through pv_ops with inline code, a direct call or nops) and static
+ * calls (static_call_init() made each site a call to the current target,
+ * a jmp, or a nop, for a NULL target such as a tracepoint's without
+ * probes). vmlinux frees the first two tables after boot, so the update
+ * says where the sites are, one SITE entry each with its length, for
+ * run-pre matching to accept whatever runs there.
  */
 static int add_boot_sites(struct link_ctx *ctx, struct unit *u, struct symbol *func,
 			  unsigned long ooff, uint32_t sym)
 {
 	const struct special_section *alt = find_special_section(".altinstructions");
+	const struct special_section *pv = find_special_section(".parainstructions");
 
 	return add_sites(ctx, u, func, ooff, sym, ".altinstructions", alt->site_len_field, 0,
 			 KSPLICE_R_SITE_ALT) ||
+	       add_sites(ctx, u, func, ooff, sym, ".parainstructions", pv->site_len_field, 0,
+			 KSPLICE_R_SITE_PV) ||
 	       add_sites(ctx, u, func, ooff, sym, ".static_call_sites", -1, 5,
 			 KSPLICE_R_SITE_CALL) ? -1 : 0;
 }

@@ -18,7 +18,7 @@ PAYLOAD=$TEST_TMP/payload
 # removed from tests/patches must be added or removed here too.
 cases="proc-string new-function new-data static-local header-inline module
 bug-table exception-table copy-from-user lock-prefix jump-label tracepoint
-alternatives two-objects lines-only init-function data-initializer busy"
+alternatives paravirt two-objects lines-only init-function data-initializer busy"
 
 header() { sed -n "s/^# $2: //p" "$P/$1.patch" | head -n 1; }
 
