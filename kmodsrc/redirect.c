@@ -163,6 +163,8 @@ struct switch_ctx {
 	int done;
 	int result;
 	cycles_t scan_cycles, write_cycles;
+	struct ksplice_prescan *pre;	/* this attempt's pre-scan */
+	unsigned int stats[2];		/* tasks scanned in the pause, verdicts kept */
 	u8 **alias;		/* a writable alias of each site, in ranges order */
 	void **maps;		/* the vmap areas behind them */
 	char bad[96];
@@ -177,8 +179,8 @@ static int switch_leader(struct switch_ctx *c)
 	bool safe;
 	u32 i;
 
-	safe = ksplice_stacks_safe(c->ranges, c->nr, c->running, nr_cpu_ids,
-				   c->u->conflicts, sizeof(c->u->conflicts));
+	safe = ksplice_stacks_safe(c->ranges, c->nr, c->pre, c->running, nr_cpu_ids,
+				   c->u->conflicts, sizeof(c->u->conflicts), c->stats);
 	c->scan_cycles = get_cycles() - t0;
 	if (!safe)
 		return -EBUSY;
@@ -334,6 +336,7 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 		atomic_set(&c.arrived, 0);
 		memset(c.running, 0, nr_cpu_ids * sizeof(*c.running));
 		c.done = 0;
+		c.pre = ksplice_prescan(c.ranges, c.nr);
 		cpus_read_lock();
 		mutex_lock(ksplice_kernel.text_mutex);
 		t0 = get_cycles();
@@ -341,11 +344,12 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 		t0 = get_cycles() - t0;
 		mutex_unlock(ksplice_kernel.text_mutex);
 		cpus_read_unlock();
+		ksplice_prescan_free(c.pre);
 		if (!ret)
 			ret = c.result;
-		ksplice_log(u, "%s attempt %u: %d, stop_machine took %llu cycles (stack check %llu, writes %llu)",
+		ksplice_log(u, "%s attempt %u: %d, stop_machine took %llu cycles (stack check %llu, writes %llu); tasks scanned in it %u, pre-scan verdicts kept %u",
 			    reverse ? "reverse" : "apply", try, ret, (u64)t0,
-			    (u64)c.scan_cycles, (u64)c.write_cycles);
+			    (u64)c.scan_cycles, (u64)c.write_cycles, c.stats[0], c.stats[1]);
 		if (ret != -EBUSY || try == SWITCH_TRIES)
 			break;
 		ksplice_log(u, "busy:\n%s", u->conflicts);

@@ -26,15 +26,44 @@
  *
  * Interrupt and exception stacks are not scanned: under stop_machine every
  * CPU runs its stopper with interrupts off, so none is in use.
+ *
+ * The pre-scan keeps the machine stopped for less: just before each
+ * attempt, with the machine running, every task that is off its CPU is
+ * scanned and its count of context switches (nvcsw + nivcsw) noted. A task
+ * can only change its own stack by running, and a task that ran since then
+ * was switched out again before the stopper threads took the CPUs, which
+ * counted one more switch. So under stop_machine a task whose count (and
+ * start time, in case its task_struct was freed and reused) is unchanged
+ * keeps its pre-scan verdict, and only the others are scanned again: the
+ * tasks that ran in between, new tasks, and those on a CPU at the pre-scan.
+ * Stacks stay readable throughout: the pre-scan holds rcu_read_lock, and a
+ * kernel stack is freed only after an RCU grace period.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/bsearch.h>
 #include <linux/kernel.h>
+#include <linux/mm.h>
 #include <linux/sched.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
+#include <linux/sort.h>
 #include "safety.h"
 #include "symbols.h"
+
+/* What the pre-scan saw of one task. */
+struct ksplice_seen {
+	const struct task_struct *task;
+	u64 start_time;
+	unsigned long switches;
+	const struct ksplice_range *range;	/* NULL: not inside */
+	unsigned long word;			/* the word inside it */
+};
+
+struct ksplice_prescan {
+	unsigned int nr, max;
+	struct ksplice_seen seen[];		/* sorted by task */
+};
 
 struct scan {
 	const struct ksplice_range *ranges;
@@ -45,7 +74,25 @@ struct scan {
 	char *conflicts;
 	size_t size, len;
 	bool safe;
+	unsigned int scanned, reused;
 };
+
+static void set_hull(struct scan *s)
+{
+	unsigned int i;
+
+	s->lo = ULONG_MAX;
+	s->hi = 0;
+	for (i = 0; i < s->nr; i++) {
+		s->lo = min(s->lo, s->ranges[i].start);
+		s->hi = max(s->hi, s->ranges[i].end);
+	}
+}
+
+static unsigned long switches(const struct task_struct *t)
+{
+	return READ_ONCE(t->nvcsw) + READ_ONCE(t->nivcsw);
+}
 
 static const struct ksplice_range *in_ranges(struct scan *s, unsigned long w)
 {
@@ -82,60 +129,166 @@ static unsigned long *live_start(struct scan *s, struct task_struct *t,
 	return stack;	/* unknown: the whole stack */
 }
 
-static void scan_task(struct scan *s, struct task_struct *t)
+/* The first word of t's live stack inside a range, or NULL. */
+static const struct ksplice_range *find_inside(struct scan *s, struct task_struct *t,
+					       unsigned long *word)
 {
 	const struct ksplice_range *r;
 	unsigned long *p, *end;
-	void *stack = task_stack_page(t);
+	void *stack = READ_ONCE(t->stack);
 
 	if (!stack)	/* exited, its stack already freed */
-		return;
+		return NULL;
 	end = stack + THREAD_SIZE;
-	p = live_start(s, t, stack, end);
-	for (; p < end; p++) {
-		r = in_ranges(s, *p);
-		if (!r)
-			continue;
-		if (s->safe || s->len < s->size)
-			s->len += scnprintf(s->conflicts + s->len, s->size - s->len,
-					    "%s %d %s+0x%lx\n", t->comm, task_pid_nr(t),
-					    r->name, *p - r->start);
-		s->safe = false;
-		return;		/* one line per task is enough */
+	for (p = live_start(s, t, stack, end); p < end; p++) {
+		r = in_ranges(s, READ_ONCE(*p));
+		if (r) {
+			*word = *p;
+			return r;
+		}
 	}
+	return NULL;
+}
+
+static void conflict(struct scan *s, struct task_struct *t,
+		     const struct ksplice_range *r, unsigned long word)
+{
+	if (s->safe || s->len < s->size)
+		s->len += scnprintf(s->conflicts + s->len, s->size - s->len,
+				    "%s %d %s+0x%lx\n", t->comm, task_pid_nr(t),
+				    r->name, word - r->start);
+	s->safe = false;	/* one line per task is enough */
+}
+
+static void scan_task(struct scan *s, struct task_struct *t)
+{
+	const struct ksplice_range *r;
+	unsigned long word;
+
+	s->scanned++;
+	r = find_inside(s, t, &word);
+	if (r)
+		conflict(s, t, r, word);
+}
+
+static int cmp_seen(const void *a, const void *b)
+{
+	const struct task_struct *x = ((const struct ksplice_seen *)a)->task;
+	const struct task_struct *y = ((const struct ksplice_seen *)b)->task;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Under stop_machine: t's pre-scan verdict, if it still holds. */
+static const struct ksplice_seen *still_seen(const struct ksplice_prescan *pre,
+					     const struct task_struct *t)
+{
+	struct ksplice_seen key = { .task = t };
+	const struct ksplice_seen *e;
+
+	if (!pre || READ_ONCE(t->on_cpu))
+		return NULL;
+	e = bsearch(&key, pre->seen, pre->nr, sizeof(key), cmp_seen);
+	if (!e || e->start_time != t->start_time || e->switches != switches(t))
+		return NULL;
+	return e;
+}
+
+/**
+ * ksplice_prescan - scan the tasks that are off their CPUs, machine running
+ *
+ * Return: the verdicts for ksplice_stacks_safe(), or NULL if out of memory
+ * (then every task is scanned under stop_machine). May sleep.
+ */
+struct ksplice_prescan *ksplice_prescan(const struct ksplice_range *ranges,
+					unsigned int nr)
+{
+	struct scan s = { .ranges = ranges, .nr = nr };
+	struct ksplice_prescan *pre;
+	struct task_struct *g, *t;
+	unsigned int max = 64;
+
+	rcu_read_lock();
+	for_each_process_thread(g, t)
+		max++;
+	rcu_read_unlock();
+	max += max / 8;		/* tasks forked meanwhile are scanned later */
+	pre = kvmalloc(struct_size(pre, seen, max), GFP_KERNEL);
+	if (!pre)
+		return NULL;
+	pre->nr = 0;
+	pre->max = max;
+	set_hull(&s);
+	rcu_read_lock();
+	for_each_process_thread(g, t) {
+		struct ksplice_seen *e = &pre->seen[pre->nr];
+		unsigned long n;
+
+		if (pre->nr == pre->max)
+			break;
+		n = switches(t);
+		smp_rmb();	/* the count before the stack, as __schedule writes */
+		if (READ_ONCE(t->on_cpu))
+			continue;
+		e->range = find_inside(&s, t, &e->word);
+		smp_rmb();
+		if (READ_ONCE(t->on_cpu) || switches(t) != n)
+			continue;	/* it ran while being scanned */
+		e->task = t;
+		e->start_time = t->start_time;
+		e->switches = n;
+		pre->nr++;
+	}
+	rcu_read_unlock();
+	sort(pre->seen, pre->nr, sizeof(pre->seen[0]), cmp_seen, NULL);
+	return pre;
+}
+
+void ksplice_prescan_free(struct ksplice_prescan *pre)
+{
+	kvfree(pre);
 }
 
 /**
  * ksplice_stacks_safe - check that no task is inside any of @ranges
+ * @pre: ksplice_prescan()'s verdicts for these ranges, or NULL
  * @conflicts: filled with one line per blocking task: "comm pid func+off"
+ * @stats: set to "<tasks scanned now> scanned, <verdicts kept> kept"
  *
  * Must run with every other CPU stopped (stop_machine).
  */
 bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
+			 const struct ksplice_prescan *pre,
 			 const struct ksplice_running *running, unsigned int nr_running,
-			 char *conflicts, size_t size)
+			 char *conflicts, size_t size, unsigned int stats[2])
 {
 	struct scan s = {
 		.ranges = ranges, .nr = nr, .conflicts = conflicts,
 		.running = running, .nr_running = nr_running,
 		.size = size, .safe = true,
 	};
+	const struct ksplice_seen *e;
 	struct task_struct *g, *t;
-	unsigned int i;
 	int cpu;
 
-	s.lo = ULONG_MAX;
-	for (i = 0; i < nr; i++) {
-		s.lo = min(s.lo, ranges[i].start);
-		s.hi = max(s.hi, ranges[i].end);
-	}
+	set_hull(&s);
 	conflicts[0] = '\0';
 	rcu_read_lock();
-	for_each_process_thread(g, t)
-		scan_task(&s, t);
+	for_each_process_thread(g, t) {
+		e = still_seen(pre, t);
+		if (!e) {
+			scan_task(&s, t);
+			continue;
+		}
+		s.reused++;
+		if (e->range)
+			conflict(&s, t, e->range, e->word);
+	}
 	rcu_read_unlock();
 	if (ksplice_kernel.idle_task)
 		for_each_online_cpu(cpu)
 			scan_task(&s, ksplice_kernel.idle_task(cpu));
+	stats[0] = s.scanned;
+	stats[1] = s.reused;
 	return s.safe;
 }

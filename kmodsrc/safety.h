@@ -21,8 +21,14 @@ struct ksplice_running {
 	unsigned long sp;
 };
 
+struct ksplice_prescan;
+
+struct ksplice_prescan *ksplice_prescan(const struct ksplice_range *ranges,
+					unsigned int nr);
+void ksplice_prescan_free(struct ksplice_prescan *pre);
 bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
+			 const struct ksplice_prescan *pre,
 			 const struct ksplice_running *running, unsigned int nr_running,
-			 char *conflicts, size_t size);
+			 char *conflicts, size_t size, unsigned int stats[2]);
 
 #endif /* KSPLICE_SAFETY_H */
