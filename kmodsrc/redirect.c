@@ -337,6 +337,13 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 		memset(c.running, 0, nr_cpu_ids * sizeof(*c.running));
 		c.done = 0;
 		c.pre = ksplice_prescan(c.ranges, c.nr);
+		if (ksplice_prescan_busy(c.pre, u->conflicts, sizeof(u->conflicts))) {
+			ksplice_prescan_free(c.pre);
+			ret = -EBUSY;
+			ksplice_log(u, "%s attempt %u: busy at the pre-scan, machine not stopped",
+				    reverse ? "reverse" : "apply", try);
+			goto busy;
+		}
 		cpus_read_lock();
 		mutex_lock(ksplice_kernel.text_mutex);
 		t0 = get_cycles();
@@ -350,6 +357,7 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 		ksplice_log(u, "%s attempt %u: %d, stop_machine took %llu cycles (stack check %llu, writes %llu); tasks scanned in it %u, pre-scan verdicts kept %u",
 			    reverse ? "reverse" : "apply", try, ret, (u64)t0,
 			    (u64)c.scan_cycles, (u64)c.write_cycles, c.stats[0], c.stats[1]);
+busy:
 		if (ret != -EBUSY || try == SWITCH_TRIES)
 			break;
 		ksplice_log(u, "busy:\n%s", u->conflicts);

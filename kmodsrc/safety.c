@@ -36,6 +36,9 @@
  * start time, in case its task_struct was freed and reused) is unchanged
  * keeps its pre-scan verdict, and only the others are scanned again: the
  * tasks that ran in between, new tasks, and those on a CPU at the pre-scan.
+ * And if the pre-scan found a task inside, the attempt is busy without
+ * stopping the machine at all: that task is off its CPU, and a retry comes
+ * after it had time to leave.
  * Stacks stay readable throughout: the pre-scan holds rcu_read_lock, and a
  * kernel stack is freed only after an RCU grace period.
  */
@@ -58,6 +61,8 @@ struct ksplice_seen {
 	unsigned long switches;
 	const struct ksplice_range *range;	/* NULL: not inside */
 	unsigned long word;			/* the word inside it */
+	pid_t pid;				/* for conflicts, if inside */
+	char comm[TASK_COMM_LEN];
 };
 
 struct ksplice_prescan {
@@ -237,11 +242,44 @@ struct ksplice_prescan *ksplice_prescan(const struct ksplice_range *ranges,
 		e->task = t;
 		e->start_time = t->start_time;
 		e->switches = n;
+		if (e->range) {
+			e->pid = task_pid_nr(t);
+			get_task_comm(e->comm, t);
+		}
 		pre->nr++;
 	}
 	rcu_read_unlock();
 	sort(pre->seen, pre->nr, sizeof(pre->seen[0]), cmp_seen, NULL);
 	return pre;
+}
+
+/**
+ * ksplice_prescan_busy - did the pre-scan find a task inside?
+ * @conflicts: filled as by ksplice_stacks_safe() if so
+ *
+ * A task found inside by the pre-scan is off its CPU, so the switch would
+ * find it there too unless it runs and leaves first: the caller can count
+ * the attempt as busy without stopping the machine.
+ */
+bool ksplice_prescan_busy(const struct ksplice_prescan *pre, char *conflicts, size_t size)
+{
+	size_t len = 0;
+	unsigned int i;
+	bool busy = false;
+
+	conflicts[0] = '\0';
+	for (i = 0; pre && i < pre->nr; i++) {
+		const struct ksplice_seen *e = &pre->seen[i];
+
+		if (!e->range)
+			continue;
+		if (len < size)
+			len += scnprintf(conflicts + len, size - len, "%s %d %s+0x%lx\n",
+					 e->comm, e->pid, e->range->name,
+					 e->word - e->range->start);
+		busy = true;
+	}
+	return busy;
 }
 
 void ksplice_prescan_free(struct ksplice_prescan *pre)

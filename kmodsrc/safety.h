@@ -25,6 +25,7 @@ struct ksplice_prescan;
 
 struct ksplice_prescan *ksplice_prescan(const struct ksplice_range *ranges,
 					unsigned int nr);
+bool ksplice_prescan_busy(const struct ksplice_prescan *pre, char *conflicts, size_t size);
 void ksplice_prescan_free(struct ksplice_prescan *pre);
 bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
 			 const struct ksplice_prescan *pre,
