@@ -243,35 +243,64 @@ static struct page *text_page(unsigned long addr)
  * build a temporary mm and flush for each site, with every CPU waiting.)
  * The stores reach the same physical bytes; x86 keeps instruction fetch
  * coherent with them, and each CPU serialises before running them.
+ * Sites on the same page share one mapping: an update of many functions
+ * of one object then takes few TLB misses in the pause, and little vmalloc
+ * space.
  */
-static int map_sites(struct switch_ctx *c)
+static noinline int map_sites(struct switch_ctx *c)
 {
 	struct ksplice_part *p;
-	unsigned int k = 0;
+	struct page **first;
+	unsigned int k = 0, j;
 	u32 i;
 
 	c->alias = kcalloc(c->nr, sizeof(*c->alias), GFP_KERNEL);
 	c->maps = kcalloc(c->nr, sizeof(*c->maps), GFP_KERNEL);
-	if (!c->alias || !c->maps)
+	first = kcalloc(c->nr, 2 * sizeof(*first), GFP_KERNEL);	/* pages of maps[k] */
+	if (!c->alias || !c->maps || !first) {
+		kfree(first);
 		return -ENOMEM;
+	}
 	for_each_part(c->u, p)
 		for (i = 0; i < p->hdr->nr_patches; i++, k++) {
 			unsigned long site = p->funcs[i].site;
 			unsigned long last = site + KSPLICE_JMP_SIZE - 1;
-			struct page *pages[2];
+			struct page **pages = &first[2 * k];
 			unsigned int n = 1;
 
 			pages[0] = text_page(site);
 			if ((last & PAGE_MASK) != (site & PAGE_MASK))
 				pages[n++] = text_page(last);
 			if (!pages[0] || !pages[n - 1])
-				return -EFAULT;
+				goto fault;
+			for (j = 0; j < k; j++) {
+				struct page **m = &first[2 * j];
+
+				if (!c->maps[j])
+					continue;
+				if (m[0] == pages[0] && (n == 1 || m[1] == pages[1])) {
+					c->alias[k] = c->maps[j] + offset_in_page(site);
+					break;
+				}
+				if (n == 1 && m[1] == pages[0]) {
+					c->alias[k] = c->maps[j] + PAGE_SIZE + offset_in_page(site);
+					break;
+				}
+			}
+			if (j < k)
+				continue;
 			c->maps[k] = vmap(pages, n, VM_MAP, PAGE_KERNEL);
-			if (!c->maps[k])
+			if (!c->maps[k]) {
+				kfree(first);
 				return -ENOMEM;
+			}
 			c->alias[k] = c->maps[k] + offset_in_page(site);
 		}
+	kfree(first);
 	return 0;
+fault:
+	kfree(first);
+	return -EFAULT;
 }
 
 static void unmap_sites(struct switch_ctx *c)
@@ -285,7 +314,7 @@ static void unmap_sites(struct switch_ctx *c)
 	kfree(c->alias);
 }
 
-static int build_ranges(struct switch_ctx *c)
+static noinline int build_ranges(struct switch_ctx *c)
 {
 	struct ksplice_part *p;
 	unsigned int n = 0;
@@ -308,13 +337,27 @@ static int build_ranges(struct switch_ctx *c)
 	return 0;
 }
 
-/**
- * ksplice_switch - redirect (or restore) every function of an update
- *
- * Tries SWITCH_TRIES times, waiting longer each time, while a task is
- * inside the code; then gives up with code_busy and u->conflicts filled in.
+/*
+ * The stack check reads every word of the live stack of the task applying
+ * the update too: it waits inside stop_machine, in frames laid over the
+ * ones run-pre matching and the pre-scan used a moment before, which left
+ * addresses inside the very functions being replaced in their locals. A
+ * slot of the new frames that is never written would still hold one, and
+ * look like a return address (a false code_busy, seen in the benchmark).
+ * So zero about 4 KiB of the stack below the caller first, in frames small
+ * enough for -Wframe-larger-than.
  */
-int ksplice_switch(struct ksplice_update *u, bool reverse)
+static noinline void scrub_stack(int depth)
+{
+	unsigned long buf[64];
+
+	memzero_explicit(buf, sizeof(buf));
+	if (depth > 0)
+		scrub_stack(depth - 1);
+	barrier_data(buf);	/* keeps buf, and the frame, until here */
+}
+
+static noinline int do_switch(struct ksplice_update *u, bool reverse)
 {
 	struct switch_ctx c = { .u = u, .reverse = reverse };
 	unsigned int try, wait = SWITCH_FIRST_WAIT_MS;
@@ -344,6 +387,7 @@ int ksplice_switch(struct ksplice_update *u, bool reverse)
 				    reverse ? "reverse" : "apply", try);
 			goto busy;
 		}
+		scrub_stack(7);
 		cpus_read_lock();
 		mutex_lock(ksplice_kernel.text_mutex);
 		t0 = get_cycles();
@@ -377,5 +421,25 @@ out:
 	unmap_sites(&c);
 	kfree(c.ranges);
 	kfree(c.running);
+	return ret;
+}
+
+/**
+ * ksplice_switch - redirect (or restore) every function of an update
+ *
+ * Tries SWITCH_TRIES times, waiting longer each time, while a task is
+ * inside the code; then gives up with code_busy and u->conflicts filled in.
+ * The stack below the caller is scrubbed first, where do_switch() and
+ * stop_machine will have their frames (see scrub_stack()); do_switch()
+ * must not be a tail call, which would put its frame over this one's,
+ * outside the scrubbed part.
+ */
+int ksplice_switch(struct ksplice_update *u, bool reverse)
+{
+	int ret;
+
+	scrub_stack(7);
+	ret = do_switch(u, reverse);
+	OPTIMIZER_HIDE_VAR(ret);
 	return ret;
 }
