@@ -4,6 +4,8 @@
  *
  *   calls  read: cycles taken by 1,000,000 calls of kst_f0
  *   empty  read: cycles of 15 empty stop_machine() runs, one per line
+ *   empty1 read: cycles of one empty stop_machine(), the first after the
+ *          read started, as an apply's is
  *
  * kst_f0 ... kst_f19 are the functions the benchmark's updates replace.
  */
@@ -53,8 +55,18 @@ static int get_empty(char *buf, const struct kernel_param *kp)
 	return n;
 }
 
+static int get_empty1(char *buf, const struct kernel_param *kp)
+{
+	cycles_t t0 = get_cycles();
+
+	stop_machine(nothing, NULL, cpu_online_mask);
+	return sprintf(buf, "%llu\n", (u64)(get_cycles() - t0));
+}
+
 static const struct kernel_param_ops calls_ops = { .get = get_calls };
 static const struct kernel_param_ops empty_ops = { .get = get_empty };
+static const struct kernel_param_ops empty1_ops = { .get = get_empty1 };
 module_param_cb(calls, &calls_ops, NULL, 0444);
 module_param_cb(empty, &empty_ops, NULL, 0444);
+module_param_cb(empty1, &empty1_ops, NULL, 0444);
 MODULE_LICENSE("GPL");
