@@ -187,10 +187,38 @@ static int cold_reason(struct dctx *c, const struct sc_function *pf,
 	return 0;
 }
 
+/*
+ * A reference of a function whose own body changed, to a name several
+ * functions of either side share (foo.constprop.0 and foo.constprop.1 are
+ * both "foo.constprop" in refs), or NULL. The caller's code is the same
+ * whichever of them it calls, so a patch that only moves it from one clone
+ * to another (a constant argument changed) leaves its hash and refs equal;
+ * its body_hash is what shows the move.
+ */
+static const char *ambiguous_ref(const struct dctx *c, const struct sc_function *pf,
+				 const struct sc_function *qf)
+{
+	const struct sc_function *f;
+	size_t i;
+
+	if (!pf->body_hash || !qf->body_hash || !strcmp(pf->body_hash, qf->body_hash))
+		return NULL;
+	for (i = 0; i < qf->nr_refs; i++) {
+		f = find_function(c->pre, qf->refs[i]);
+		if (f && next_same_function(c->pre, f))
+			return qf->refs[i];
+		f = find_function(c->post, qf->refs[i]);
+		if (f && next_same_function(c->post, f))
+			return qf->refs[i];
+	}
+	return NULL;
+}
+
 static int compare_function(struct dctx *c, const struct sc_function *pf,
 			    const struct sc_function *qf)
 {
 	bool code_changed = strcmp(pf->hash, qf->hash);
+	const char *amb = NULL;
 	struct change *ch;
 	struct strbuf refs = STRBUF_INIT;
 	int ret;
@@ -202,12 +230,19 @@ static int compare_function(struct dctx *c, const struct sc_function *pf,
 		ret = refs_delta(pf, qf, &refs);
 		differs = refs.len != 0;
 		strbuf_release(&refs);
-		if (ret || !differs)
+		if (ret)
 			return ret;
+		if (!differs && !(amb = ambiguous_ref(c, pf, qf)))
+			return 0;
 	}
 	ch = add_change(c, CHANGED_FUNCTION, SYM_FUNCTION, qf->name, NULL, NULL);
 	if (!ch)
 		return -1;
+	if (amb) {
+		ch->reason = xstrfmt("code changed: it calls one of several clones named '%s', "
+				     "the same code whichever it calls", amb);
+		return ch->reason ? add_function_blocker(c, pf, qf) : -1;
+	}
 	ret = code_changed ? cold_reason(c, pf, qf, ch) : 1;
 	if (ret < 0 || (ret > 0 && function_reason(pf, qf, code_changed, ch)))
 		return -1;
