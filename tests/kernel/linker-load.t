@@ -49,7 +49,7 @@ cc=$(sed -n 's/^cc=//p' "$KERNEL_TREE/.ksplice-test-kernel")
 make -s -C "$KERNEL_TREE" M="$TEST_TMP/upd" CC="$cc" \
 	KBUILD_EXTRA_SYMBOLS="$TEST_TMP/core/Module.symvers" modules ||
 	die "update module build failed"
-readelf -SW "$TEST_TMP/upd/ksplice_linkload.ko" | grep -q ' \.ksplice\.pre_code .* A  ' ||
+readelf -SW "$TEST_TMP/upd/ksplice_linkload.ko" | grep ' \.ksplice\.pre_code .* A  ' >/dev/null ||
 	die ".ksplice.pre_code is not a read-only, non-executable section"
 
 step "load the core and the update in the guest; apply, check /proc/loadavg, reverse"

@@ -56,17 +56,17 @@ printf 'const char info[] __attribute__((section(".modinfo"))) = "license=GPL";\
 gcc -c "$TEST_TMP/mi.c" -o "$TEST_TMP/mi.o" || die "cannot compile"
 ld -r -o "$TEST_TMP/m.ko" "$TEST_TMP/out.o" "$TEST_TMP/mi.o" || die "cannot link"
 "$LINK" --klp-finish "$TEST_TMP/m.ko" || die "--klp-finish failed"
-readelf -SW "$TEST_TMP/m.ko" | grep -q '\.klp\.rela\.vmlinux\.__jump_table  *RELA .* AIo ' ||
+readelf -SW "$TEST_TMP/m.ko" | grep '\.klp\.rela\.vmlinux\.__jump_table  *RELA .* AIo ' >/dev/null ||
 	die "no .klp.rela.vmlinux.__jump_table with flags AIo: $(readelf -SW "$TEST_TMP/m.ko")"
-readelf -sW "$TEST_TMP/m.ko" | grep -q ' OS \[0xff20\] \.klp\.sym\.vmlinux\.tp_key,0$' ||
+readelf -sW "$TEST_TMP/m.ko" | grep ' OS \[0xff20\] \.klp\.sym\.vmlinux\.tp_key,0$' >/dev/null ||
 	die "the symbol is not SHN_LIVEPATCH"
 readelf -rW "$TEST_TMP/m.ko" | sed -n "/'.klp.rela.vmlinux.__jump_table'/,/^\$/p" |
 	awk '$3 ~ /^R_/ { print $3, $5 }' >"$TEST_TMP/actual"
 echo "R_X86_64_PC64 .klp.sym.vmlinux.tp_key,0" >"$TEST_TMP/expect"
 test_cmp "$TEST_TMP/expect" "$TEST_TMP/actual"
-readelf -rW "$TEST_TMP/m.ko" | sed -n "/'.rela__jump_table'/,/^\$/p" | grep -q klp &&
+readelf -rW "$TEST_TMP/m.ko" | sed -n "/'.rela__jump_table'/,/^\$/p" | grep klp >/dev/null &&
 	die "the relocation is still in .rela__jump_table"
-readelf -p .modinfo "$TEST_TMP/m.ko" | grep -q 'livepatch=Y' || die "no livepatch=Y in .modinfo"
+readelf -p .modinfo "$TEST_TMP/m.ko" | grep 'livepatch=Y' >/dev/null || die "no livepatch=Y in .modinfo"
 
 step "a module without livepatch symbols is left as it is"
 ld -r -o "$TEST_TMP/plain.ko" "$TEST_TMP/mi.o" && cp "$TEST_TMP/plain.ko" "$TEST_TMP/plain.orig"

@@ -61,17 +61,17 @@ if touch ro/probe 2>/dev/null; then
 fi
 expect_exit 1 gcc -fplugin="$PLUGIN" -c t.c -o ro/x.o 2>err
 grep -q "cannot write sidecar 'ro/x.o.ksplice.json'" err || { cat err; die "message does not name the path"; }
-ls ro | grep -q 'tmp' && die "temporary file left behind"
+ls ro | grep 'tmp' >/dev/null && die "temporary file left behind"
 chmod 755 ro
 
 step "sidecars are renamed into place: no temporary files remain"
-ls -A | grep -q '\.tmp\.' && die "temporary sidecar left behind"
+ls -A | grep '\.tmp\.' >/dev/null && die "temporary sidecar left behind"
 true
 
 step "-fplugin-arg-ksplice-sections forces function and data sections"
 plugin_cc t.c sec.o -fplugin-arg-ksplice-sections
-objdump -h sec.o | grep -q ' \.text\.f ' || die "no .text.f section"
-objdump -h sec.o | grep -q ' \.bss\.n ' || die "no .bss.n section"
+objdump -h sec.o | grep ' \.text\.f ' >/dev/null || die "no .text.f section"
+objdump -h sec.o | grep ' \.bss\.n ' >/dev/null || die "no .bss.n section"
 python3 -c 'import json,sys,ks_sidecar; d=ks_sidecar.load("sec.o.ksplice.json"); sys.exit(d["functions"][0]["section"] != ".text.f")' ||
 	die "sidecar does not name .text.f"
 
