@@ -238,6 +238,29 @@ static struct page *text_page(unsigned long addr)
 }
 
 /*
+ * An alias of the site at @site (on pages[0..n)) through a mapping made for
+ * one of the first @k sites, whose pages are first[2 * j] and [2 * j + 1],
+ * or NULL.
+ */
+static u8 *shared_alias(struct switch_ctx *c, struct page **first, unsigned int k,
+			struct page **pages, unsigned int n, unsigned long site)
+{
+	unsigned int j;
+
+	for (j = 0; j < k; j++) {
+		struct page **m = &first[2 * j];
+
+		if (!c->maps[j])
+			continue;
+		if (m[0] == pages[0] && (n == 1 || m[1] == pages[1]))
+			return c->maps[j] + offset_in_page(site);
+		if (n == 1 && m[1] == pages[0])
+			return c->maps[j] + PAGE_SIZE + offset_in_page(site);
+	}
+	return NULL;
+}
+
+/*
  * Map every site writable at a second address, before stopping the
  * machine, so that the switch itself is only stores. (text_poke() would
  * build a temporary mm and flush for each site, with every CPU waiting.)
@@ -251,15 +274,16 @@ static noinline int map_sites(struct switch_ctx *c)
 {
 	struct ksplice_part *p;
 	struct page **first;
-	unsigned int k = 0, j;
+	unsigned int k = 0;
+	int ret = 0;
 	u32 i;
 
 	c->alias = kcalloc(c->nr, sizeof(*c->alias), GFP_KERNEL);
 	c->maps = kcalloc(c->nr, sizeof(*c->maps), GFP_KERNEL);
-	first = kcalloc(c->nr, 2 * sizeof(*first), GFP_KERNEL);	/* pages of maps[k] */
+	first = kcalloc(c->nr, 2 * sizeof(*first), GFP_KERNEL);	/* pages of site k */
 	if (!c->alias || !c->maps || !first) {
-		kfree(first);
-		return -ENOMEM;
+		ret = -ENOMEM;
+		goto out;
 	}
 	for_each_part(c->u, p)
 		for (i = 0; i < p->hdr->nr_patches; i++, k++) {
@@ -271,36 +295,23 @@ static noinline int map_sites(struct switch_ctx *c)
 			pages[0] = text_page(site);
 			if ((last & PAGE_MASK) != (site & PAGE_MASK))
 				pages[n++] = text_page(last);
-			if (!pages[0] || !pages[n - 1])
-				goto fault;
-			for (j = 0; j < k; j++) {
-				struct page **m = &first[2 * j];
-
-				if (!c->maps[j])
-					continue;
-				if (m[0] == pages[0] && (n == 1 || m[1] == pages[1])) {
-					c->alias[k] = c->maps[j] + offset_in_page(site);
-					break;
-				}
-				if (n == 1 && m[1] == pages[0]) {
-					c->alias[k] = c->maps[j] + PAGE_SIZE + offset_in_page(site);
-					break;
-				}
+			if (!pages[0] || !pages[n - 1]) {
+				ret = -EFAULT;
+				goto out;
 			}
-			if (j < k)
+			c->alias[k] = shared_alias(c, first, k, pages, n, site);
+			if (c->alias[k])
 				continue;
 			c->maps[k] = vmap(pages, n, VM_MAP, PAGE_KERNEL);
 			if (!c->maps[k]) {
-				kfree(first);
-				return -ENOMEM;
+				ret = -ENOMEM;
+				goto out;
 			}
 			c->alias[k] = c->maps[k] + offset_in_page(site);
 		}
+out:
 	kfree(first);
-	return 0;
-fault:
-	kfree(first);
-	return -EFAULT;
+	return ret;
 }
 
 static void unmap_sites(struct switch_ctx *c)
@@ -387,6 +398,7 @@ static noinline int do_switch(struct ksplice_update *u, bool reverse)
 				    reverse ? "reverse" : "apply", try);
 			goto busy;
 		}
+		/* again: build_ranges(), map_sites() and the pre-scan ran below us */
 		scrub_stack(7);
 		cpus_read_lock();
 		mutex_lock(ksplice_kernel.text_mutex);

@@ -34,8 +34,9 @@
  * was switched out again before the stopper threads took the CPUs, which
  * counted one more switch. So under stop_machine a task whose count (and
  * start time, in case its task_struct was freed and reused) is unchanged
- * keeps its pre-scan verdict, and only the others are scanned again: the
- * tasks that ran in between, new tasks, and those on a CPU at the pre-scan.
+ * keeps its pre-scan verdict "not inside", and only the others are scanned
+ * again: the tasks that ran in between, new tasks, and those on a CPU at
+ * the pre-scan.
  * And if the pre-scan found a task inside, the attempt is busy without
  * stopping the machine at all: that task is off its CPU, and a retry comes
  * after it had time to leave.
@@ -155,14 +156,14 @@ static const struct ksplice_range *find_inside(struct scan *s, struct task_struc
 	return NULL;
 }
 
-static void conflict(struct scan *s, struct task_struct *t,
+/* A task inside: one line "comm pid func+off" in s->conflicts. */
+static void conflict(struct scan *s, const char *comm, pid_t pid,
 		     const struct ksplice_range *r, unsigned long word)
 {
-	if (s->safe || s->len < s->size)
+	if (s->len < s->size)
 		s->len += scnprintf(s->conflicts + s->len, s->size - s->len,
-				    "%s %d %s+0x%lx\n", t->comm, task_pid_nr(t),
-				    r->name, word - r->start);
-	s->safe = false;	/* one line per task is enough */
+				    "%s %d %s+0x%lx\n", comm, pid, r->name, word - r->start);
+	s->safe = false;
 }
 
 static void scan_task(struct scan *s, struct task_struct *t)
@@ -173,7 +174,7 @@ static void scan_task(struct scan *s, struct task_struct *t)
 	s->scanned++;
 	r = find_inside(s, t, &word);
 	if (r)
-		conflict(s, t, r, word);
+		conflict(s, t->comm, task_pid_nr(t), r, word);
 }
 
 static int cmp_seen(const void *a, const void *b)
@@ -184,19 +185,21 @@ static int cmp_seen(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* Under stop_machine: t's pre-scan verdict, if it still holds. */
-static const struct ksplice_seen *still_seen(const struct ksplice_prescan *pre,
-					     const struct task_struct *t)
+/*
+ * Under stop_machine: did the pre-scan see t outside every range, and has
+ * t not run since? (A verdict "inside" is never kept: with one, the caller
+ * does not stop the machine, and a rescan can only confirm it.)
+ */
+static bool still_outside(const struct ksplice_prescan *pre, const struct task_struct *t)
 {
 	struct ksplice_seen key = { .task = t };
 	const struct ksplice_seen *e;
 
 	if (!pre || READ_ONCE(t->on_cpu))
-		return NULL;
+		return false;
 	e = bsearch(&key, pre->seen, pre->nr, sizeof(key), cmp_seen);
-	if (!e || e->start_time != t->start_time || e->switches != switches(t))
-		return NULL;
-	return e;
+	return e && !e->range && e->start_time == t->start_time &&
+	       e->switches == switches(t);
 }
 
 /**
@@ -263,23 +266,15 @@ struct ksplice_prescan *ksplice_prescan(const struct ksplice_range *ranges,
  */
 bool ksplice_prescan_busy(const struct ksplice_prescan *pre, char *conflicts, size_t size)
 {
-	size_t len = 0;
+	struct scan s = { .conflicts = conflicts, .size = size, .safe = true };
 	unsigned int i;
-	bool busy = false;
 
 	conflicts[0] = '\0';
-	for (i = 0; pre && i < pre->nr; i++) {
-		const struct ksplice_seen *e = &pre->seen[i];
-
-		if (!e->range)
-			continue;
-		if (len < size)
-			len += scnprintf(conflicts + len, size - len, "%s %d %s+0x%lx\n",
-					 e->comm, e->pid, e->range->name,
-					 e->word - e->range->start);
-		busy = true;
-	}
-	return busy;
+	for (i = 0; pre && i < pre->nr; i++)
+		if (pre->seen[i].range)
+			conflict(&s, pre->seen[i].comm, pre->seen[i].pid,
+				 pre->seen[i].range, pre->seen[i].word);
+	return !s.safe;
 }
 
 void ksplice_prescan_free(struct ksplice_prescan *pre)
@@ -305,7 +300,6 @@ bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
 		.running = running, .nr_running = nr_running,
 		.size = size, .safe = true,
 	};
-	const struct ksplice_seen *e;
 	struct task_struct *g, *t;
 	int cpu;
 
@@ -313,14 +307,10 @@ bool ksplice_stacks_safe(const struct ksplice_range *ranges, unsigned int nr,
 	conflicts[0] = '\0';
 	rcu_read_lock();
 	for_each_process_thread(g, t) {
-		e = still_seen(pre, t);
-		if (!e) {
+		if (still_outside(pre, t))
+			s.reused++;
+		else
 			scan_task(&s, t);
-			continue;
-		}
-		s.reused++;
-		if (e->range)
-			conflict(&s, t, e->range, e->word);
 	}
 	rcu_read_unlock();
 	if (ksplice_kernel.idle_task)
