@@ -195,22 +195,23 @@ static int cold_reason(struct dctx *c, const struct sc_function *pf,
  * to another (a constant argument changed) leaves its hash and refs equal;
  * its body_hash is what shows the move.
  */
+static bool shared_name(const struct sidecar *sc, const char *norm)
+{
+	const struct sc_function *f = find_function(sc, norm);
+
+	return f && next_same_function(sc, f);
+}
+
 static const char *ambiguous_ref(const struct dctx *c, const struct sc_function *pf,
 				 const struct sc_function *qf)
 {
-	const struct sc_function *f;
 	size_t i;
 
 	if (!pf->body_hash || !qf->body_hash || !strcmp(pf->body_hash, qf->body_hash))
 		return NULL;
-	for (i = 0; i < qf->nr_refs; i++) {
-		f = find_function(c->pre, qf->refs[i]);
-		if (f && next_same_function(c->pre, f))
+	for (i = 0; i < qf->nr_refs; i++)
+		if (shared_name(c->pre, qf->refs[i]) || shared_name(c->post, qf->refs[i]))
 			return qf->refs[i];
-		f = find_function(c->post, qf->refs[i]);
-		if (f && next_same_function(c->post, f))
-			return qf->refs[i];
-	}
 	return NULL;
 }
 
