@@ -103,13 +103,14 @@ build_module() {
 		die "module build in '$1' failed"
 }
 
-# run_guest PAYLOAD [TIMEOUT]: boot the test kernel with PAYLOAD/guest.sh
-# as the guest script; the guest's transcript goes to stdout. Fails the test
-# if the guest hangs, or its kernel log shows an oops, BUG, WARNING, panic or
-# lockdep report. The console log is kept in $TEST_TMP/console.log.
+# run_guest PAYLOAD [TIMEOUT [APPEND]]: boot the test kernel with
+# PAYLOAD/guest.sh as the guest script, APPEND added to the kernel command
+# line; the guest's transcript goes to stdout. Fails the test if the guest
+# hangs, or its kernel log shows an oops, BUG, WARNING, panic or lockdep
+# report. The console log is kept in $TEST_TMP/console.log.
 run_guest() {
 	"$TOP/driver/ksplice-guest-run" --kernel "$KERNEL_TREE/arch/x86/boot/bzImage" \
-		--payload "$1" --timeout "${2:-120}" \
+		--payload "$1" --timeout "${2:-120}" --append "${3:-}" \
 		--console "$TEST_TMP/console.log" ||
 		die "guest run failed (console log: $TEST_TMP/console.log)"
 }
